@@ -1,0 +1,20 @@
+/**
+ * The agent's local policy: what the owner of a machine allows, enforced by the agent itself so that a
+ * gateway stays safe even if the console is not. The console can read it but never change it.
+ */
+import { z } from 'zod';
+
+export const agentPolicySchema = z
+  .object({
+    /** Modules this agent serves; absent means all registered modules. */
+    modules: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/)).optional(),
+    /** Absolute directories the file module may touch; `/` (the default) is the whole machine, as in Webmin. */
+    fileRoots: z.array(z.string().startsWith('/')).min(1).default(['/']),
+    /** When true, every method whose risk is not `read` is refused. */
+    readOnly: z.boolean().default(false),
+  })
+  .strict();
+
+export type AgentPolicy = z.output<typeof agentPolicySchema>;
+
+export const defaultAgentPolicy: AgentPolicy = agentPolicySchema.parse({});
