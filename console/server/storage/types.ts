@@ -1,0 +1,136 @@
+/**
+ * The console's storage interface. SQLite (embedded default) implements it now; PostgreSQL joins later behind
+ * the same interface and the same contract tests (storage.contract.test.ts).
+ */
+import type { HostStatus } from '../../../modules/kernel/host-status.js';
+
+export type RoleId = 'administrator' | 'system-operator' | 'plant-operator' | 'on-call' | 'auditor' | 'viewer';
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  role: RoleId;
+  passwordHash: string;
+  createdAt: string;
+  disabled: boolean;
+}
+
+export interface SessionRecord {
+  /** SHA-256 of the session token, hex. The token itself is never stored. */
+  id: string;
+  userId: string;
+  createdAt: string;
+  expiresAt: string;
+  address: string | null;
+}
+
+export type HostState = 'pending' | 'approved' | 'revoked';
+
+export interface HostRecord {
+  id: string;
+  name: string;
+  state: HostState;
+  /** Ed25519 public key, SPKI DER, base64. */
+  publicKey: string;
+  enrolledAt: string;
+  lastSeenAt: string | null;
+  lastAddress: string | null;
+  /** The last status the agent reported, so an offline host still shows what it was. */
+  lastStatus: HostStatus | null;
+  enrolledWithToken: string | null;
+}
+
+export interface EnrollmentTokenRecord {
+  id: string;
+  /** SHA-256 of the token's secret part, hex. */
+  secretHash: string;
+  note: string;
+  autoApprove: boolean;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string;
+  usedAt: string | null;
+  usedByHost: string | null;
+  revokedAt: string | null;
+}
+
+export interface AuditInput {
+  at: string;
+  /** Username, or `agent:<hostId>` / `system` for actions no person took. */
+  user: string;
+  hostId: string | null;
+  hostName: string | null;
+  action: string;
+  paramsDigest: string | null;
+  phase: 'requested' | 'completed' | 'event';
+  /** `ok` or a problem code. */
+  result: string;
+  detail: string | null;
+  address: string | null;
+}
+
+export interface AuditEntry extends AuditInput {
+  id: number;
+  /** SHA-256 over the previous entry's hash and this entry's canonical form: editing any entry breaks the chain. */
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditQuery {
+  limit: number;
+  before?: number;
+  user?: string;
+  hostId?: string;
+  action?: string;
+}
+
+export interface AuditVerifyResult {
+  ok: boolean;
+  checked: number;
+  /** The id of the first entry whose hash or link does not hold. */
+  firstBadId?: number;
+  reason?: string;
+}
+
+export interface Storage {
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  // users
+  createUser(user: Omit<UserRecord, 'createdAt' | 'disabled'>): Promise<UserRecord>;
+  findUserByName(username: string): Promise<UserRecord | undefined>;
+  findUserById(id: string): Promise<UserRecord | undefined>;
+  setUserPassword(id: string, passwordHash: string): Promise<void>;
+  countUsers(): Promise<number>;
+
+  // sessions
+  createSession(session: SessionRecord): Promise<void>;
+  findSession(id: string): Promise<SessionRecord | undefined>;
+  extendSession(id: string, expiresAt: string): Promise<void>;
+  deleteSession(id: string): Promise<void>;
+  deleteUserSessions(userId: string, exceptId?: string): Promise<void>;
+  deleteExpiredSessions(now: string): Promise<number>;
+
+  // hosts
+  createHost(host: HostRecord): Promise<void>;
+  findHost(id: string): Promise<HostRecord | undefined>;
+  findHostByPublicKey(publicKey: string): Promise<HostRecord | undefined>;
+  listHosts(): Promise<HostRecord[]>;
+  updateHost(id: string, patch: Partial<Pick<HostRecord, 'name' | 'state' | 'lastSeenAt' | 'lastAddress' | 'lastStatus'>>): Promise<void>;
+
+  // enrollment tokens
+  createEnrollmentToken(token: EnrollmentTokenRecord): Promise<void>;
+  findEnrollmentToken(id: string): Promise<EnrollmentTokenRecord | undefined>;
+  listEnrollmentTokens(): Promise<EnrollmentTokenRecord[]>;
+  /**
+   * Mark a token used by a host, only if it is unused, unrevoked and unexpired at `now`; false otherwise.
+   * Atomic, so two agents racing with one token cannot both enroll.
+   */
+  consumeEnrollmentToken(id: string, hostId: string, now: string): Promise<boolean>;
+  revokeEnrollmentToken(id: string, now: string): Promise<void>;
+
+  // audit (append-only, hash-chained)
+  appendAudit(entry: AuditInput): Promise<AuditEntry>;
+  queryAudit(query: AuditQuery): Promise<AuditEntry[]>;
+  verifyAudit(): Promise<AuditVerifyResult>;
+}
