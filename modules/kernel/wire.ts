@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { problemCodes } from './errors.js';
 import { hostStatusSchema } from './host-status.js';
+import { agentPolicySchema } from './policy.js';
 
 /** Largest text frame either side accepts; a process list or a 1 MiB text file fits with room for JSON escaping. */
 export const maxControlFrameBytes = 8 * 1024 * 1024;
@@ -42,6 +43,9 @@ export const authFrame = z.object({
   /** Ed25519 signature, base64url, over authMessage(nonce, hostId, fingerprint). */
   signature: z.string().max(200),
   agent: z.object({ version: z.string().max(64) }),
+  /** Modules this agent serves and the local policy it enforces, so the console can show both. */
+  modules: z.array(name).max(64),
+  policy: agentPolicySchema,
 });
 
 export const welcomeFrame = z.object({

@@ -1,0 +1,112 @@
+/**
+ * `gatehouse-agent`: enroll this machine with a console, then run, serving the console's calls.
+ */
+import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { enroll } from './enroll.js';
+import { loadIdentity } from './identity.js';
+import { loadPolicy } from './policy-file.js';
+import { loadModuleHandlers } from './modules.js';
+import { Dispatcher } from './dispatcher.js';
+import { ConsoleConnection } from './connection.js';
+import { agentVersion } from './version.js';
+import { log } from './log.js';
+
+const usage = `gatehouse-agent ${agentVersion}
+
+Usage:
+  gatehouse-agent enroll --console URL --token TOKEN [--data DIR] [--name NAME]
+      Make this machine's key pair, register it with the console using a one-time token from
+      the console's "Add host" dialog, and pin the console's certificate.
+  gatehouse-agent run [--data DIR] [--policy FILE]
+      Connect to the console and serve it. Reconnects by itself when the link drops.
+
+Options:
+  --data DIR      where the identity is kept (default: $GATEHOUSE_AGENT_DATA, else
+                  /var/lib/gatehouse-agent as root, else ~/.local/share/gatehouse-agent)
+  --policy FILE   local policy (default: DIR/policy.json; optional). JSON with "modules",
+                  "fileRoots" and "readOnly"; the console can read it but never change it.
+`;
+
+function defaultDataDir(): string {
+  if (process.env.GATEHOUSE_AGENT_DATA) return process.env.GATEHOUSE_AGENT_DATA;
+  return process.getuid?.() === 0 ? '/var/lib/gatehouse-agent' : join(homedir(), '.local/share/gatehouse-agent');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      console: { type: 'string' },
+      token: { type: 'string' },
+      data: { type: 'string' },
+      name: { type: 'string' },
+      policy: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  const dataDir = values.data ?? defaultDataDir();
+
+  switch (command) {
+    case 'enroll': {
+      if (!values.console || !values.token) {
+        process.stderr.write('enroll needs --console URL and --token TOKEN\n\n' + usage);
+        return 2;
+      }
+      const identity = await enroll({ consoleUrl: values.console, token: values.token, dataDir, name: values.name });
+      process.stdout.write(
+        `Enrolled as "${identity.name}" (${identity.hostId}) with ${identity.console}.\n` +
+          (identity.state === 'pending' ? 'An administrator must approve this host in the console before it can be used.\n' : '') +
+          `Identity written to ${dataDir}. Start the agent with: gatehouse-agent run --data ${dataDir}\n`,
+      );
+      return 0;
+    }
+    case 'run': {
+      const { identity, keyPair } = await loadIdentity(dataDir);
+      const policyPath = values.policy ?? join(dataDir, 'policy.json');
+      const policy = await loadPolicy(policyPath, values.policy !== undefined);
+      const dispatcher = new Dispatcher(await loadModuleHandlers(policy), policy);
+      log.info('starting', { version: agentVersion, host: identity.hostId, modules: dispatcher.moduleNames.join(','), readOnly: policy.readOnly });
+      return new Promise<number>((resolve) => {
+        const connection = new ConsoleConnection(identity, keyPair, dispatcher, policy, {
+          onRevoked: (message) => {
+            log.error('the console has revoked this host; stopping', { message });
+            resolve(3);
+          },
+        });
+        const stop = () => {
+          log.info('stopping');
+          connection.stop();
+          resolve(0);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        connection.start();
+      });
+    }
+    case 'version':
+    case '--version':
+      process.stdout.write(`${agentVersion}\n`);
+      return 0;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(usage);
+      return 0;
+    default:
+      process.stderr.write(`unknown command "${command}"\n\n${usage}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`gatehouse-agent: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,65 @@
+/**
+ * The HTTP application: security headers on everything, Origin checks on every state-changing request,
+ * the session gate on /api (but health, login and agent enrollment), and the web app for the rest.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { GatehouseError } from '../../modules/kernel/errors.js';
+import type { AppEnv } from './http/env.js';
+import { clientAddress, requireSession } from './http/auth.js';
+import { originCheck } from './http/origin.js';
+import { errorResponse, problemResponse } from './http/problems.js';
+import { securityHeaders } from './http/security-headers.js';
+import { auditRoutes } from './routes/audit.js';
+import { enrollmentTokenRoutes, enrollRoutes } from './routes/enrollment.js';
+import { fileRoutes } from './routes/files.js';
+import { hostRoutes } from './routes/hosts.js';
+import { moduleRoutes } from './routes/modules.js';
+import { sessionRoutes } from './routes/session.js';
+import { staticRoutes } from './routes/static.js';
+import type { Services } from './services.js';
+import { consoleVersion } from './agents/hub.js';
+import { log } from './log.js';
+
+/** JSON bodies: a 1 MiB text file written from the editor, escaped, fits with room to spare. */
+const maxJsonBodyBytes = 8 * 1024 * 1024;
+
+export function createApp(services: Services): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.use('*', securityHeaders());
+  app.use('*', async (c, next) => {
+    c.set('address', clientAddress(c.env.incoming));
+    return next();
+  });
+  app.use('*', originCheck({ extra: services.allowedOrigins }));
+  app.use('/api/*', async (c, next) => {
+    // Uploads stream their body to the agent; every other body is JSON and bounded.
+    if (c.req.path.endsWith('/files/upload')) return next();
+    return bodyLimit({
+      maxSize: maxJsonBodyBytes,
+      onError: (c) => problemResponse(c, 'too-large', `request bodies are limited to ${maxJsonBodyBytes / 1024 / 1024} MiB`),
+    })(c, next);
+  });
+
+  app.get('/api/health', (c) => c.json({ status: 'ok', version: consoleVersion }));
+  app.route('/api/session', sessionRoutes(services));
+  app.route('/agent/enroll', enrollRoutes(services));
+
+  app.use('/api/*', requireSession(services.storage));
+  app.route('/api/hosts', hostRoutes(services));
+  app.route('/api/hosts', fileRoutes(services));
+  app.route('/api/enrollment-tokens', enrollmentTokenRoutes(services));
+  app.route('/api/audit', auditRoutes(services));
+  app.route('/api/modules', moduleRoutes());
+  app.all('/api/*', (c) => problemResponse(c, 'not-found', `no API route ${c.req.method} ${c.req.path}`));
+  app.route('/', staticRoutes(services.webDir));
+
+  app.onError((err, c) => {
+    if (err instanceof GatehouseError) return errorResponse(c, err);
+    log.error('request failed', { method: c.req.method, path: c.req.path, message: err.message, stack: err.stack?.split('\n')[1]?.trim() });
+    return problemResponse(c, 'internal-error', 'something went wrong on the console; it has been logged');
+  });
+  app.notFound((c) => problemResponse(c, 'not-found', `no route ${c.req.method} ${c.req.path}`));
+  return app;
+}

@@ -1,0 +1,112 @@
+/**
+ * The console's configuration: one schema, one loader, documented defaults. Sources, strongest first:
+ * command-line flags, environment variables (GATEHOUSE_*), the file DATA/console.json, the defaults below.
+ */
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+export const configSchema = z
+  .object({
+    /** Where the database, the TLS certificate and recordings live. */
+    dataDir: z.string().min(1).default('./data'),
+    /** Address to listen on. Plain HTTP is only allowed on loopback. */
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.coerce.number().int().min(1).max(65535).default(8080),
+    /**
+     * `off`: plain HTTP (loopback only). `self-signed`: a certificate generated on first start and kept in
+     * DATA/tls/, whose fingerprint agents pin. `files`: tlsCert and tlsKey. Default: off on loopback,
+     * self-signed elsewhere.
+     */
+    tls: z.enum(['off', 'self-signed', 'files']).optional(),
+    tlsCert: z.string().optional(),
+    tlsKey: z.string().optional(),
+    /** The URL people and agents use to reach this console, used in enrollment commands. Default: from host and port. */
+    publicUrl: z.string().url().optional(),
+    /** Extra origins allowed to make state-changing requests (e.g. behind a reverse proxy). */
+    allowedOrigins: z.array(z.string().url()).default([]),
+    /** Password for the `admin` account created on first start; generated and printed once when absent. */
+    adminPassword: z.string().min(8).optional(),
+    /** Where the built web app is; default: console/web/dist in the package. */
+    webDir: z.string().optional(),
+  })
+  .strict();
+
+export type ConsoleConfig = z.output<typeof configSchema> & { tls: 'off' | 'self-signed' | 'files' };
+
+export class ConfigError extends Error {}
+
+const envKeys: Record<string, keyof z.input<typeof configSchema>> = {
+  GATEHOUSE_DATA: 'dataDir',
+  GATEHOUSE_HOST: 'host',
+  GATEHOUSE_PORT: 'port',
+  GATEHOUSE_TLS: 'tls',
+  GATEHOUSE_TLS_CERT: 'tlsCert',
+  GATEHOUSE_TLS_KEY: 'tlsKey',
+  GATEHOUSE_PUBLIC_URL: 'publicUrl',
+  GATEHOUSE_ADMIN_PASSWORD: 'adminPassword',
+  GATEHOUSE_WEB_DIR: 'webDir',
+};
+
+export function isLoopbackAddress(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+/** Load the configuration; a bad value raises ConfigError naming the key and where it came from. */
+export async function loadConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): Promise<ConsoleConfig> {
+  const fromEnv: Record<string, unknown> = {};
+  for (const [variable, key] of Object.entries(envKeys)) {
+    const value = env[variable];
+    if (value !== undefined && value !== '') fromEnv[key] = value;
+  }
+  const definedFlags = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
+  const dataDir = String(definedFlags.dataDir ?? fromEnv.dataDir ?? './data');
+  const fromFile = await readConfigFile(join(dataDir, 'console.json'));
+
+  const merged = { ...fromFile, ...fromEnv, ...definedFlags };
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = String(issue?.path[0] ?? '');
+    const source = key in definedFlags ? 'command line' : key in fromEnv ? `environment (${envName(key)})` : 'DATA/console.json';
+    throw new ConfigError(`configuration key "${key || '(top level)'}" from the ${source}: ${issue?.message ?? 'invalid'}`);
+  }
+  const config = parsed.data;
+  const tls = config.tls ?? (isLoopbackAddress(config.host) ? 'off' : 'self-signed');
+  if (tls === 'off' && !isLoopbackAddress(config.host)) {
+    throw new ConfigError(`configuration key "tls": plain HTTP is only allowed on loopback; ${config.host} needs tls "self-signed" or "files"`);
+  }
+  if (tls === 'files' && (!config.tlsCert || !config.tlsKey)) {
+    throw new ConfigError('configuration key "tlsCert"/"tlsKey": tls "files" needs both a certificate and a key file');
+  }
+  return { ...config, tls, dataDir: resolve(config.dataDir) };
+}
+
+async function readConfigFile(path: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return {};
+  }
+  try {
+    const json: unknown = JSON.parse(text);
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error('not an object');
+    return json as Record<string, unknown>;
+  } catch (err) {
+    throw new ConfigError(`${path} is not a JSON object: ${(err as Error).message}`);
+  }
+}
+
+function envName(key: string): string {
+  return Object.entries(envKeys).find(([, k]) => k === key)?.[0] ?? key;
+}
+
+/** The origin people and agents use to reach the console. */
+export function publicOrigin(config: ConsoleConfig): string {
+  if (config.publicUrl) return new URL(config.publicUrl).origin;
+  const scheme = config.tls === 'off' ? 'http' : 'https';
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${config.port}`;
+}

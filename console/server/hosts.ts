@@ -1,0 +1,114 @@
+/**
+ * The fleet as people see it: stored host records joined with who is connected right now.
+ * Emits `changed` with the host's view whenever something a page shows about it changes.
+ */
+import { EventEmitter } from 'node:events';
+import type { HostStatus } from '../../modules/kernel/host-status.js';
+import type { AgentPolicy } from '../../modules/kernel/policy.js';
+import { GatehouseError } from '../../modules/kernel/errors.js';
+import type { AgentHub } from './agents/hub.js';
+import type { HostRecord, HostState, Storage } from './storage/types.js';
+import { log } from './log.js';
+
+export interface HostView {
+  id: string;
+  name: string;
+  online: boolean;
+  state: HostState;
+  status: HostStatus | null;
+  enrolledAt: string;
+  lastSeenAt: string | null;
+  address: string | null;
+  modules: string[];
+  agentVersion: string | null;
+  policy: AgentPolicy | null;
+}
+
+/** Status reports arrive every few seconds; the database keeps one a minute so an offline host still shows its last. */
+const persistStatusEveryMs = 60_000;
+
+export class HostDirectory extends EventEmitter<{ changed: [HostView] }> {
+  readonly #storage: Storage;
+  readonly #hub: AgentHub;
+  readonly #latest = new Map<string, HostStatus>();
+  readonly #persistedAt = new Map<string, number>();
+
+  constructor(storage: Storage, hub: AgentHub) {
+    super();
+    this.#storage = storage;
+    this.#hub = hub;
+    hub.on('online', (link) => {
+      this.#touch(link.info.hostId, { lastSeenAt: new Date().toISOString(), lastAddress: link.info.address });
+    });
+    hub.on('offline', (hostId) => {
+      this.#touch(hostId, { lastSeenAt: new Date().toISOString() });
+    });
+    hub.on('status', (hostId, status) => {
+      this.#latest.set(hostId, status);
+      const now = Date.now();
+      const patch = now - (this.#persistedAt.get(hostId) ?? 0) >= persistStatusEveryMs ? { lastStatus: status, lastSeenAt: new Date(now).toISOString() } : {};
+      if ('lastStatus' in patch) this.#persistedAt.set(hostId, now);
+      this.#touch(hostId, patch);
+    });
+  }
+
+  async list(): Promise<HostView[]> {
+    const records = await this.#storage.listHosts();
+    return records.map((r) => this.view(r)).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async get(id: string): Promise<HostView> {
+    const record = await this.#storage.findHost(id);
+    if (!record) throw new GatehouseError('not-found', `no host with id ${id}`);
+    return this.view(record);
+  }
+
+  async setState(id: string, state: HostState): Promise<HostView> {
+    await this.get(id);
+    await this.#storage.updateHost(id, { state });
+    if (state === 'revoked') this.#hub.disconnect(id, 'host revoked');
+    return this.#publish(id);
+  }
+
+  async rename(id: string, name: string): Promise<HostView> {
+    await this.get(id);
+    await this.#storage.updateHost(id, { name });
+    return this.#publish(id);
+  }
+
+  /** Publish a host that was just created (enrollment). */
+  async announce(id: string): Promise<HostView> {
+    return this.#publish(id);
+  }
+
+  view(record: HostRecord): HostView {
+    const link = this.#hub.get(record.id);
+    return {
+      id: record.id,
+      name: record.name,
+      online: link !== undefined,
+      state: record.state,
+      status: this.#latest.get(record.id) ?? record.lastStatus,
+      enrolledAt: record.enrolledAt,
+      lastSeenAt: link ? new Date().toISOString() : record.lastSeenAt,
+      address: link?.info.address ?? record.lastAddress,
+      modules: link?.info.modules ?? [],
+      agentVersion: link?.info.agentVersion ?? record.lastStatus?.agentVersion ?? null,
+      policy: link?.info.policy ?? null,
+    };
+  }
+
+  /** Record what the hub saw and tell the pages; runs from event handlers, so it logs instead of throwing. */
+  #touch(id: string, patch: Parameters<Storage['updateHost']>[1]): void {
+    const work = Object.keys(patch).length > 0 ? this.#storage.updateHost(id, patch) : Promise.resolve();
+    work
+      .then(() => this.#publish(id))
+      .catch((err: unknown) => log.error('could not update host', { host: id, message: (err as Error).message }));
+  }
+
+  async #publish(id: string): Promise<HostView> {
+    const view = await this.get(id);
+    this.emit('changed', view);
+    return view;
+  }
+}

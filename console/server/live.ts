@@ -1,0 +1,91 @@
+/**
+ * The browser's live socket (/api/live): the host list on connect, then every change to a host, and new audit
+ * entries for those allowed to read them. One socket per page; read-only from the browser's side.
+ */
+import type WebSocket from 'ws';
+import type { AuditEntry } from './storage/types.js';
+import type { HostDirectory, HostView } from './hosts.js';
+import type { AuditTrail } from './audit.js';
+import { roleMay } from './roles.js';
+import type { SessionRecord, UserRecord } from './storage/types.js';
+import { log } from './log.js';
+
+/** A browser that cannot keep up is dropped rather than buffered without bound; the page reconnects. */
+const maxBufferedBytes = 4 * 1024 * 1024;
+const maxClientMessageBytes = 1024;
+
+interface Viewer {
+  socket: WebSocket;
+  user: UserRecord;
+  sessionId: string;
+}
+
+export class LiveUpdates {
+  readonly #viewers = new Set<Viewer>();
+  readonly #hosts: HostDirectory;
+
+  constructor(hosts: HostDirectory, audit: AuditTrail) {
+    this.#hosts = hosts;
+    hosts.on('changed', (host) => this.#broadcast({ type: 'host', host }));
+    audit.on('appended', (entry) => this.#broadcast({ type: 'audit', entry }, (v) => roleMay(v.user.role, 'audit.read')));
+  }
+
+  get viewerCount(): number {
+    return this.#viewers.size;
+  }
+
+  async accept(socket: WebSocket, user: UserRecord, session: SessionRecord): Promise<void> {
+    const viewer: Viewer = { socket, user, sessionId: session.id };
+    this.#viewers.add(viewer);
+    socket.on('close', () => this.#viewers.delete(viewer));
+    socket.on('error', () => this.#viewers.delete(viewer));
+    socket.on('message', (data, isBinary) => {
+      const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).length;
+      if (isBinary || size > maxClientMessageBytes) {
+        send(viewer, { type: 'error', code: 'bad-request', message: 'the live socket takes only small JSON messages' });
+        return;
+      }
+      try {
+        const message = JSON.parse(String(data)) as { type?: unknown };
+        if (message.type === 'ping') send(viewer, { type: 'pong' });
+        else send(viewer, { type: 'error', code: 'bad-request', message: 'unknown message type' });
+      } catch {
+        send(viewer, { type: 'error', code: 'bad-request', message: 'not JSON' });
+      }
+    });
+    try {
+      send(viewer, { type: 'hosts', hosts: await this.#hosts.list() });
+    } catch (err) {
+      log.error('live: could not list hosts', { message: (err as Error).message });
+    }
+  }
+
+  /** Log out: close that session's sockets at once. */
+  endSession(sessionId: string): void {
+    for (const viewer of this.#viewers) {
+      if (viewer.sessionId === sessionId) viewer.socket.close(4401, 'logged out');
+    }
+  }
+
+  closeAll(): void {
+    for (const viewer of this.#viewers) viewer.socket.close(1001, 'console shutting down');
+  }
+
+  #broadcast(message: { type: 'host'; host: HostView } | { type: 'audit'; entry: AuditEntry }, to: (v: Viewer) => boolean = () => true): void {
+    const text = JSON.stringify(message);
+    for (const viewer of this.#viewers) if (to(viewer)) sendText(viewer, text);
+  }
+}
+
+function send(viewer: Viewer, message: unknown): void {
+  sendText(viewer, JSON.stringify(message));
+}
+
+function sendText(viewer: Viewer, text: string): void {
+  if (viewer.socket.readyState !== viewer.socket.OPEN) return;
+  if (viewer.socket.bufferedAmount > maxBufferedBytes) {
+    viewer.socket.terminate();
+    return;
+  }
+  viewer.socket.send(text);
+}

@@ -1,0 +1,126 @@
+/**
+ * The relay: a person's call to a host's module. Checked here (known module and method, the user's role
+ * allows its permission code, the host approved and online, params valid), audited before and after, sent
+ * to the agent, and the agent's answer checked against the contract before anyone sees it.
+ */
+import { riskOf, type MethodSpec, type ModuleContract, type StreamSpec } from '../../modules/kernel/contract.js';
+import { GatehouseError, problemFromSystemError } from '../../modules/kernel/errors.js';
+import { findContract } from '../../modules/registry.js';
+import type { AgentHub } from './agents/hub.js';
+import type { ConsoleChannel } from './agents/console-channel.js';
+import type { AgentLink } from './agents/link.js';
+import { paramsDigest, type AuditTrail } from './audit.js';
+import type { HostDirectory } from './hosts.js';
+import { roleAllows } from './roles.js';
+import type { UserRecord } from './storage/types.js';
+import type { z } from 'zod';
+
+export interface Caller {
+  user: UserRecord;
+  address: string | null;
+}
+
+export class Relay {
+  readonly #hosts: HostDirectory;
+  readonly #hub: AgentHub;
+  readonly #audit: AuditTrail;
+
+  constructor(hosts: HostDirectory, hub: AgentHub, audit: AuditTrail) {
+    this.#hosts = hosts;
+    this.#hub = hub;
+    this.#audit = audit;
+  }
+
+  /** Relay one request–response call; resolves with the validated result or throws a GatehouseError. */
+  async call(caller: Caller, hostId: string, module: string, method: string, params: unknown): Promise<unknown> {
+    const contract = knownModule(module);
+    const spec = contract.methods[method];
+    if (!spec) throw new GatehouseError('unknown-method', `module ${module} has no method ${method}`);
+    const { link, hostName, parsed } = await this.#admit(caller, hostId, contract, spec, `${module}.${method}`, params);
+    const base = { user: caller.user.username, hostId, hostName, action: `${module}.${method}`, paramsDigest: paramsDigest(parsed), address: caller.address };
+    await this.#audit.record({ ...base, phase: 'requested', result: 'ok' });
+    try {
+      const raw = await link.call(module, method, parsed, caller.user.username);
+      const result = checkResult(spec.result, raw, module, method);
+      await this.#audit.record({ ...base, phase: 'completed', result: 'ok' });
+      return result;
+    } catch (err) {
+      const problem = problemFromSystemError(err, { host: hostId, module, method });
+      await this.#audit.record({ ...base, phase: 'completed', result: problem.code, detail: problem.message.slice(0, 500) });
+      throw problem;
+    }
+  }
+
+  /** Open a stream (file download or upload); the audit's completed entry is written when it ends. */
+  async open(caller: Caller, hostId: string, module: string, stream: string, params: unknown): Promise<ConsoleChannel> {
+    const contract = knownModule(module);
+    const spec = contract.streams[stream];
+    if (!spec) throw new GatehouseError('unknown-method', `module ${module} has no stream ${stream}`);
+    const { link, hostName, parsed } = await this.#admit(caller, hostId, contract, spec, `${module}.${stream}`, params);
+    const base = { user: caller.user.username, hostId, hostName, action: `${module}.${stream}`, paramsDigest: paramsDigest(parsed), address: caller.address };
+    await this.#audit.record({ ...base, phase: 'requested', result: 'ok', detail: describe(parsed) });
+    const channel = link.open(module, stream, parsed, caller.user.username);
+    channel.result.then(
+      (result) => {
+        const checked = spec.result.safeParse(result);
+        void this.#audit.record({ ...base, phase: 'completed', result: checked.success ? 'ok' : 'internal-error', detail: describe(result) });
+      },
+      (err: unknown) => {
+        const problem = problemFromSystemError(err);
+        void this.#audit.record({ ...base, phase: 'completed', result: problem.code, detail: problem.message.slice(0, 500) });
+      },
+    );
+    return channel;
+  }
+
+  async #admit(
+    caller: Caller,
+    hostId: string,
+    contract: ModuleContract,
+    spec: MethodSpec | StreamSpec,
+    action: string,
+    params: unknown,
+  ): Promise<{ link: AgentLink; hostName: string; parsed: unknown }> {
+    const host = await this.#hosts.get(hostId);
+    if (!roleAllows(caller.user.role, spec.permission, riskOf(contract, spec))) {
+      await this.#audit.record({ user: caller.user.username, hostId, hostName: host.name, action, phase: 'event', result: 'forbidden', address: caller.address, detail: `role ${caller.user.role} lacks ${spec.permission}` });
+      throw new GatehouseError('forbidden', `your role (${caller.user.role}) does not allow ${spec.permission}`);
+    }
+    if (host.state === 'pending') throw new GatehouseError('host-pending', `${host.name} is waiting for an administrator to approve it`);
+    if (host.state === 'revoked') throw new GatehouseError('host-revoked', `${host.name} has been revoked`);
+    const parsedParams = spec.params.safeParse(params ?? {});
+    if (!parsedParams.success) {
+      const issue = parsedParams.error.issues[0];
+      throw new GatehouseError('invalid-params', `${issue?.path.join('.') || 'params'}: ${issue?.message ?? 'invalid'}`);
+    }
+    const link = this.#hub.get(hostId);
+    if (!link) throw new GatehouseError('host-offline', `${host.name} is offline`);
+    if (!link.info.modules.includes(contract.name)) {
+      throw new GatehouseError('policy-denied', `${host.name} does not serve the ${contract.name} module under its local policy`);
+    }
+    return { link, hostName: host.name, parsed: parsedParams.data };
+  }
+}
+
+function knownModule(name: string): ModuleContract {
+  const contract = findContract(name);
+  if (!contract) throw new GatehouseError('unknown-module', `no module named ${name}`);
+  return contract;
+}
+
+/** Agents are untrusted: a result that does not match the contract never reaches a browser. */
+function checkResult(schema: z.ZodType, raw: unknown, module: string, method: string): unknown {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new GatehouseError('internal-error', `the agent's answer to ${module}.${method} does not match its contract (${issue?.path.join('.')}: ${issue?.message})`);
+}
+
+/** A short, safe description of a transfer for the audit detail: the path, never the bytes. */
+function describe(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const v = value as Record<string, unknown>;
+  const path = typeof v.path === 'string' ? v.path : typeof v.directory === 'string' ? `${v.directory}/${String(v.name)}` : undefined;
+  const size = typeof v.size === 'number' ? ` (${v.size} bytes)` : '';
+  return path ? `${path}${size}`.slice(0, 500) : null;
+}

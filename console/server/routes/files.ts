@@ -1,0 +1,81 @@
+/**
+ * File transfers between the browser and a host, streamed end to end with backpressure: the HTTP body is
+ * read only as fast as the agent grants credit (upload), and the agent reads its disk only as fast as the
+ * browser takes bytes (download).
+ */
+import { Hono } from 'hono';
+import { stream } from 'hono/streaming';
+import { GatehouseError } from '../../../modules/kernel/errors.js';
+import type { AppEnv } from '../http/env.js';
+import { problemResponse, httpStatusOf } from '../http/problems.js';
+import type { Services } from '../services.js';
+
+export function fileRoutes(services: Services): Hono<AppEnv> {
+  const { relay } = services;
+  const app = new Hono<AppEnv>();
+
+  app.get('/:id/files/download', async (c) => {
+    const path = c.req.query('path');
+    if (!path) return problemResponse(c, 'invalid-params', 'path: give the absolute path of the file to download');
+    const caller = { user: c.get('user'), address: c.get('address') };
+    const stat = (await relay.call(caller, c.req.param('id'), 'file', 'stat', { path })) as { type: string; size: number; name: string };
+    if (stat.type === 'directory') return problemResponse(c, 'is-a-directory', `${path} is a directory`);
+    const channel = await relay.open(caller, c.req.param('id'), 'file', 'download', { path });
+    c.header('Content-Type', 'application/octet-stream');
+    c.header('Content-Disposition', contentDisposition(stat.name));
+    if (stat.type === 'file') c.header('Content-Length', String(stat.size));
+    c.req.raw.signal.addEventListener('abort', () => channel.cancel('the browser went away'));
+    return stream(c, async (out) => {
+      const reader = channel.readable.getReader();
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          await out.write(value);
+        }
+      } catch {
+        // The agent failed mid-transfer; the browser sees a truncated download, and the audit has the reason.
+        out.abort();
+      } finally {
+        reader.releaseLock();
+      }
+    });
+  });
+
+  app.post('/:id/files/upload', async (c) => {
+    const directory = c.req.query('directory');
+    const name = c.req.query('name');
+    const overwrite = c.req.query('overwrite') === '1' || c.req.query('overwrite') === 'true';
+    const caller = { user: c.get('user'), address: c.get('address') };
+    const channel = await relay.open(caller, c.req.param('id'), 'file', 'upload', { directory, name, overwrite });
+    const body = c.req.raw.body;
+    try {
+      if (body) {
+        const reader = body.getReader();
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          // write() waits for the agent's credit: this is what keeps a large upload out of the console's memory.
+          await channel.write(value);
+        }
+      }
+      channel.end();
+      return c.json({ result: await channel.result });
+    } catch (err) {
+      channel.cancel('the upload did not complete');
+      const problem = err instanceof GatehouseError ? err : new GatehouseError('cancelled', 'the upload did not complete');
+      // The agent's own reason (e.g. `exists`) is more useful than our cancellation.
+      const agentReason = await channel.result.then(() => undefined, (e: unknown) => e);
+      const reported = agentReason instanceof GatehouseError && agentReason.code !== 'cancelled' ? agentReason : problem;
+      return c.json({ error: { code: reported.code, message: reported.message } }, httpStatusOf(reported.code));
+    }
+  });
+
+  return app;
+}
+
+/** An attachment header that survives any file name: ASCII fallback plus RFC 5987 UTF-8. */
+function contentDisposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}

@@ -1,0 +1,95 @@
+/** Logging in and out (the Lucia session pattern: random token in the cookie, its SHA-256 in the database). */
+import { Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { z } from 'zod';
+import type { AppEnv } from '../http/env.js';
+import { readJson } from '../http/json-body.js';
+import { problemResponse } from '../http/problems.js';
+import { requireSession } from '../http/auth.js';
+import { hashPassword, verifyPassword, MAX_PASSWORD_LENGTH } from '../auth/passwords.js';
+import {
+  SESSION_COOKIE_NAME,
+  createSession,
+  invalidateSession,
+  invalidateUserSessions,
+  sessionCookieOptions,
+  sessionIdFromToken,
+} from '../auth/sessions.js';
+import type { Services } from '../services.js';
+import type { UserRecord } from '../storage/types.js';
+
+const loginRequest = z.object({
+  username: z.string().min(1).max(128),
+  password: z.string().min(1).max(MAX_PASSWORD_LENGTH),
+});
+
+const passwordChange = z.object({
+  currentPassword: z.string().min(1).max(MAX_PASSWORD_LENGTH),
+  newPassword: z.string().min(12, 'must be at least 12 characters').max(MAX_PASSWORD_LENGTH),
+});
+
+/** A hash of a random password, verified against when the account does not exist so timing does not tell. */
+let decoyHash: Promise<string> | undefined;
+
+function publicUser(user: UserRecord) {
+  return { id: user.id, username: user.username, role: user.role };
+}
+
+export function sessionRoutes(services: Services): Hono<AppEnv> {
+  const { storage, loginLimiter, audit, live } = services;
+  const app = new Hono<AppEnv>();
+
+  app.post('/', async (c) => {
+    const { username, password } = await readJson(c, loginRequest);
+    const address = c.get('address');
+    const decision = loginLimiter.check(username, address);
+    if (!decision.allowed) {
+      await audit.record({ user: username, action: 'session.login', phase: 'event', result: 'rate-limited', address });
+      return problemResponse(c, 'rate-limited', `too many failed logins; try again in ${decision.retryAfterSeconds} s`, {
+        'Retry-After': String(decision.retryAfterSeconds),
+      });
+    }
+    const user = await storage.findUserByName(username);
+    decoyHash ??= hashPassword(`decoy-${Math.random()}`);
+    const valid = user && !user.disabled ? await verifyPassword(user.passwordHash, password) : (await verifyPassword(await decoyHash, password), false);
+    if (!user || !valid) {
+      loginLimiter.fail(username, address);
+      await audit.record({ user: username, action: 'session.login', phase: 'event', result: 'unauthorized', address });
+      return problemResponse(c, 'unauthorized', 'wrong username or password');
+    }
+    loginLimiter.succeed(username);
+    const { token, session } = await createSession(storage, user.id, address);
+    const secure = new URL(c.req.url).protocol === 'https:';
+    setCookie(c, SESSION_COOKIE_NAME, token, sessionCookieOptions(session.expiresAt, secure));
+    await audit.record({ user: user.username, action: 'session.login', phase: 'event', result: 'ok', address });
+    return c.json({ user: publicUser(user) });
+  });
+
+  app.use('*', requireSession(storage));
+
+  app.get('/', (c) => c.json({ user: publicUser(c.get('user')) }));
+
+  app.delete('/', async (c) => {
+    const token = getCookie(c, SESSION_COOKIE_NAME);
+    if (token) await invalidateSession(storage, sessionIdFromToken(token));
+    live.endSession(c.get('session').id);
+    deleteCookie(c, SESSION_COOKIE_NAME, { path: '/', secure: new URL(c.req.url).protocol === 'https:', httpOnly: true, sameSite: 'Strict' });
+    await audit.record({ user: c.get('user').username, action: 'session.logout', phase: 'event', result: 'ok', address: c.get('address') });
+    return c.body(null, 204);
+  });
+
+  app.post('/password', async (c) => {
+    const { currentPassword, newPassword } = await readJson(c, passwordChange);
+    const user = c.get('user');
+    if (!(await verifyPassword(user.passwordHash, currentPassword))) {
+      await audit.record({ user: user.username, action: 'session.password', phase: 'event', result: 'unauthorized', address: c.get('address') });
+      return problemResponse(c, 'unauthorized', 'the current password is wrong');
+    }
+    await storage.setUserPassword(user.id, await hashPassword(newPassword));
+    await invalidateUserSessions(storage, user.id, c.get('session').id);
+    await audit.record({ user: user.username, action: 'session.password', phase: 'event', result: 'ok', address: c.get('address') });
+    return c.body(null, 204);
+  });
+
+  return app;
+}

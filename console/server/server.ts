@@ -1,0 +1,109 @@
+/**
+ * Starting and stopping a console: storage, TLS, services, the HTTP(S) server and its WebSocket upgrades.
+ */
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { mkdir } from 'node:fs/promises';
+import { getRequestListener } from '@hono/node-server';
+import { AgentHub } from './agents/hub.js';
+import { createApp } from './app.js';
+import { AuditTrail } from './audit.js';
+import { LoginRateLimiter } from './auth/rate-limit.js';
+import { ensureAdmin } from './bootstrap.js';
+import { publicOrigin, type ConsoleConfig } from './config.js';
+import { Enrollment } from './enrollment.js';
+import { HostDirectory } from './hosts.js';
+import { LiveUpdates } from './live.js';
+import { Relay } from './relay.js';
+import { openSqliteStorage } from './storage/sqlite.js';
+import { loadTls } from './tls.js';
+import { upgradeHandler } from './upgrade.js';
+import type { Services } from './services.js';
+import { log } from './log.js';
+
+export interface RunningConsole {
+  url: string;
+  /** SHA-256 of the TLS certificate agents pin; '' on plain HTTP. */
+  fingerprint: string;
+  services: Services;
+  /** Set when this start created the admin account with a generated password. */
+  generatedAdminPassword?: string;
+  close(): Promise<void>;
+}
+
+/** The built web app, found relative to this file whether it runs from dist/ or from source. */
+function defaultWebDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const root = here.includes(`${join('dist', 'console', 'server')}`) ? resolve(here, '../../..') : resolve(here, '../..');
+  return join(root, 'console', 'web', 'dist');
+}
+
+export async function startConsole(config: ConsoleConfig): Promise<RunningConsole> {
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const storage = await openSqliteStorage(join(config.dataDir, 'gatehouse.db'));
+  await storage.migrate();
+  const admin = await ensureAdmin(storage, config.adminPassword);
+  const tls = await loadTls(config);
+  const fingerprint = tls?.fingerprint ?? '';
+
+  const hub = new AgentHub(storage, fingerprint);
+  const hosts = new HostDirectory(storage, hub);
+  const audit = new AuditTrail(storage);
+  const live = new LiveUpdates(hosts, audit);
+  const services: Services = {
+    storage,
+    hub,
+    hosts,
+    audit,
+    live,
+    relay: new Relay(hosts, hub, audit),
+    enrollment: new Enrollment(storage, fingerprint),
+    loginLimiter: new LoginRateLimiter(),
+    publicOrigin: publicOrigin(config),
+    allowedOrigins: config.allowedOrigins.map((o) => new URL(o).origin),
+    webDir: config.webDir ? resolve(config.webDir) : defaultWebDir(),
+  };
+
+  const app = createApp(services);
+  const listener = getRequestListener(app.fetch);
+  const server: Server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, listener) : createHttpServer(listener);
+  // Slow-loris guards: a client has this long to send its headers and body.
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 0; // uploads may take long; idle sockets are still cut by keepAliveTimeout
+  server.on('upgrade', upgradeHandler(services, tls !== undefined));
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolveListen());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
+  if (!config.publicUrl && config.port === 0) services.publicOrigin = url;
+
+  const sweeper = setInterval(() => {
+    storage.deleteExpiredSessions(new Date().toISOString()).catch((err: unknown) => log.warn('session sweep failed', { message: (err as Error).message }));
+  }, 15 * 60_000);
+  sweeper.unref();
+
+  log.info('console listening', { url, tls: config.tls, data: config.dataDir, fingerprint: fingerprint || undefined });
+  return {
+    url,
+    fingerprint,
+    services,
+    generatedAdminPassword: admin.password,
+    close: async () => {
+      clearInterval(sweeper);
+      live.closeAll();
+      hub.closeAll();
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      });
+      await storage.close();
+    },
+  };
+}

@@ -1,0 +1,25 @@
+/** Everything the routes and sockets share, built once at start-up. */
+import type { AgentHub } from './agents/hub.js';
+import type { AuditTrail } from './audit.js';
+import type { LoginRateLimiter } from './auth/rate-limit.js';
+import type { Enrollment } from './enrollment.js';
+import type { HostDirectory } from './hosts.js';
+import type { LiveUpdates } from './live.js';
+import type { Relay } from './relay.js';
+import type { Storage } from './storage/types.js';
+
+export interface Services {
+  storage: Storage;
+  hub: AgentHub;
+  hosts: HostDirectory;
+  relay: Relay;
+  audit: AuditTrail;
+  enrollment: Enrollment;
+  loginLimiter: LoginRateLimiter;
+  live: LiveUpdates;
+  /** The origin in enrollment commands. */
+  publicOrigin: string;
+  /** Origins allowed besides the request's own. */
+  allowedOrigins: readonly string[];
+  webDir: string;
+}
