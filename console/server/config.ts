@@ -12,7 +12,8 @@ export const configSchema = z
     dataDir: z.string().min(1).default('./data'),
     /** Address to listen on. Plain HTTP is only allowed on loopback. */
     host: z.string().min(1).default('127.0.0.1'),
-    port: z.coerce.number().int().min(1).max(65535).default(8080),
+    // 0 asks the system for a free port (tests).
+    port: z.coerce.number().int().min(0).max(65535).default(8080),
     /**
      * `off`: plain HTTP (loopback only). `self-signed`: a certificate generated on first start and kept in
      * DATA/tls/, whose fingerprint agents pin. `files`: tlsCert and tlsKey. Default: off on loopback,

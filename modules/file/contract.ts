@@ -27,19 +27,19 @@ const owner = z.string().min(1).max(32).regex(/^[a-z_][a-z0-9_.-]*\$?$|^[0-9]+$/
 export const entryTypes = ['file', 'directory', 'symlink', 'socket', 'fifo', 'block-device', 'char-device', 'unknown'] as const;
 
 export const entrySchema = z.object({
-  name: z.string(),
-  path: z.string(),
+  name: z.string().max(1024),
+  path: z.string().max(8192),
   type: z.enum(entryTypes),
   size: z.number().nonnegative(),
   /** Permission bits and special bits, e.g. 0o644. */
   mode: z.number().int().nonnegative(),
-  user: z.string(),
-  group: z.string(),
+  user: z.string().max(64),
+  group: z.string().max(64),
   uid: z.number().int().nonnegative(),
   gid: z.number().int().nonnegative(),
-  modifiedAt: z.string(),
+  modifiedAt: z.string().max(40),
   /** For a symlink: what it points to, as stored in the link. */
-  target: z.string().optional(),
+  target: z.string().max(8192).optional(),
   /** For a symlink: the type of what it points to, or `broken`. */
   targetType: z.enum([...entryTypes, 'broken']).optional(),
 });
@@ -64,7 +64,7 @@ export const contract = defineModule({
       summary: 'List a directory.',
       permission: 'file.read',
       params: z.object({ path, showHidden: z.boolean().default(true) }).strict(),
-      result: z.object({ path: z.string(), entries: z.array(entrySchema), truncated: z.boolean() }),
+      result: z.object({ path: z.string(), entries: z.array(entrySchema).max(10_000), truncated: z.boolean() }),
     },
     stat: {
       summary: 'Describe one file or directory.',
@@ -76,7 +76,7 @@ export const contract = defineModule({
       summary: 'Read a text file for the editor (UTF-8, bounded), with its version.',
       permission: 'file.read',
       params: z.object({ path }).strict(),
-      result: z.object({ path: z.string(), content: z.string(), version, size: z.number(), mode: z.number() }),
+      result: z.object({ path: z.string(), content: z.string(), version, size: z.number().int().nonnegative(), mode: z.number().int().nonnegative() }),
     },
     write: {
       summary: 'Write a text file atomically; with a version, only if the file is still at that version.',
@@ -84,7 +84,7 @@ export const contract = defineModule({
       params: z
         .object({
           path,
-          content: z.string().max(maxTextFileBytes * 4),
+          content: z.string().max(maxTextFileBytes),
           /** The version the editor loaded; absent to create a new file or overwrite regardless. */
           version: version.optional(),
           /** Refuse if the file already exists (for "new file"). */

@@ -20,10 +20,12 @@ export class SendCredit {
     return this.#available;
   }
 
-  /** Wait until `bytes` of credit are available (or the channel closes), then spend them. */
+  /**
+   * Wait until `bytes` of credit are available (or the channel closes), then spend them. Callers send chunks of
+   * at most maxDataChunkBytes, far below any window, so a chunk always fits once the receiver catches up.
+   */
   async spend(bytes: number): Promise<void> {
-    // A chunk larger than the whole remaining window would wait forever; it may go once any credit is left.
-    while (!this.#closed && this.#available <= 0) {
+    while (!this.#closed && this.#available < bytes) {
       await new Promise<void>((resolve) => this.#waiters.push(resolve));
     }
     if (this.#closed) throw new Error('channel closed');

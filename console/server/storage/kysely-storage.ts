@@ -1,0 +1,286 @@
+/**
+ * The Storage interface over Kysely's query builder, with nothing dialect-specific, so the embedded SQLite
+ * store and a PostgreSQL store run the same queries. Connection setup lives in sqlite.ts (and later postgres.ts).
+ */
+import { createHash } from 'node:crypto';
+import type { Kysely, Updateable } from 'kysely';
+import { canonicalJson } from './canonical-json.js';
+import { migrateToLatest } from './migrate.js';
+import {
+  auditToRow,
+  enrollmentTokenToRow,
+  hostToRow,
+  iso,
+  sessionToRow,
+  toAuditEntry,
+  toEnrollmentToken,
+  toHost,
+  toSession,
+  toUser,
+  type Database,
+  type HostsTable,
+} from './schema.js';
+import type {
+  AuditEntry,
+  AuditInput,
+  AuditQuery,
+  AuditVerifyResult,
+  EnrollmentTokenRecord,
+  HostRecord,
+  SessionRecord,
+  Storage,
+  UserRecord,
+} from './types.js';
+
+/** The prevHash of the first audit entry. */
+export const AUDIT_GENESIS_HASH = '0'.repeat(64);
+
+/** Most entries one queryAudit call returns; callers page with `before`. Bounds memory per request. */
+export const AUDIT_QUERY_MAX = 1000;
+
+/** Entries verifyAudit reads per round trip, so verifying a long log does not load it whole. */
+const VERIFY_BATCH = 500;
+
+/** The hash that links an audit entry to its predecessor: sha256(prevHash + '\n' + canonicalJSON(entry)). */
+export function auditEntryHash(prevHash: string, entry: AuditInput): string {
+  const content = canonicalJson(pickAuditInput(entry));
+  return createHash('sha256').update(`${prevHash}\n${content}`).digest('hex');
+}
+
+export class KyselyStorage implements Storage {
+  /** The raw handle is public for tests that tamper with rows and for a future PostgreSQL variant's setup. */
+  constructor(readonly db: Kysely<Database>) {}
+
+  async migrate(): Promise<void> {
+    await migrateToLatest(this.db);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  // users
+
+  async createUser(user: Omit<UserRecord, 'createdAt' | 'disabled'>): Promise<UserRecord> {
+    const record: UserRecord = { ...user, createdAt: new Date().toISOString(), disabled: false };
+    await this.db
+      .insertInto('users')
+      .values({
+        id: record.id,
+        username: record.username,
+        role: record.role,
+        password_hash: record.passwordHash,
+        created_at: record.createdAt,
+        disabled: 0,
+      })
+      .execute();
+    return record;
+  }
+
+  async findUserByName(username: string): Promise<UserRecord | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  async findUserById(id: string): Promise<UserRecord | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  async setUserPassword(id: string, passwordHash: string): Promise<void> {
+    await this.db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).execute();
+  }
+
+  async countUsers(): Promise<number> {
+    const row = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    // PostgreSQL returns count(*) as a bigint string, SQLite as a number.
+    return Number(row.n);
+  }
+
+  // sessions
+
+  async createSession(session: SessionRecord): Promise<void> {
+    await this.db.insertInto('sessions').values(sessionToRow(session)).execute();
+  }
+
+  async findSession(id: string): Promise<SessionRecord | undefined> {
+    const row = await this.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toSession(row);
+  }
+
+  async extendSession(id: string, expiresAt: string): Promise<void> {
+    await this.db.updateTable('sessions').set({ expires_at: iso(expiresAt) }).where('id', '=', id).execute();
+  }
+
+  async deleteSession(id: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('id', '=', id).execute();
+  }
+
+  async deleteUserSessions(userId: string, exceptId?: string): Promise<void> {
+    let query = this.db.deleteFrom('sessions').where('user_id', '=', userId);
+    if (exceptId !== undefined) query = query.where('id', '!=', exceptId);
+    await query.execute();
+  }
+
+  async deleteExpiredSessions(now: string): Promise<number> {
+    const result = await this.db.deleteFrom('sessions').where('expires_at', '<=', iso(now)).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  // hosts
+
+  async createHost(host: HostRecord): Promise<void> {
+    await this.db.insertInto('hosts').values(hostToRow(host)).execute();
+  }
+
+  async findHost(id: string): Promise<HostRecord | undefined> {
+    const row = await this.db.selectFrom('hosts').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toHost(row);
+  }
+
+  async findHostByPublicKey(publicKey: string): Promise<HostRecord | undefined> {
+    const row = await this.db.selectFrom('hosts').selectAll().where('public_key', '=', publicKey).executeTakeFirst();
+    return row && toHost(row);
+  }
+
+  async listHosts(): Promise<HostRecord[]> {
+    const rows = await this.db.selectFrom('hosts').selectAll().orderBy('name').orderBy('id').execute();
+    return rows.map(toHost);
+  }
+
+  async updateHost(
+    id: string,
+    patch: Partial<Pick<HostRecord, 'name' | 'state' | 'lastSeenAt' | 'lastAddress' | 'lastStatus'>>,
+  ): Promise<void> {
+    // Only the fields present in the patch change; an absent (undefined) field keeps its value, null clears it.
+    const set: Updateable<HostsTable> = {};
+    if (patch.name !== undefined) set.name = patch.name;
+    if (patch.state !== undefined) set.state = patch.state;
+    if (patch.lastSeenAt !== undefined) set.last_seen_at = patch.lastSeenAt === null ? null : iso(patch.lastSeenAt);
+    if (patch.lastAddress !== undefined) set.last_address = patch.lastAddress;
+    if (patch.lastStatus !== undefined) set.last_status = patch.lastStatus === null ? null : JSON.stringify(patch.lastStatus);
+    if (Object.keys(set).length === 0) return;
+    await this.db.updateTable('hosts').set(set).where('id', '=', id).execute();
+  }
+
+  // enrollment tokens
+
+  async createEnrollmentToken(token: EnrollmentTokenRecord): Promise<void> {
+    await this.db.insertInto('enrollment_tokens').values(enrollmentTokenToRow(token)).execute();
+  }
+
+  async findEnrollmentToken(id: string): Promise<EnrollmentTokenRecord | undefined> {
+    const row = await this.db.selectFrom('enrollment_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toEnrollmentToken(row);
+  }
+
+  async listEnrollmentTokens(): Promise<EnrollmentTokenRecord[]> {
+    const rows = await this.db.selectFrom('enrollment_tokens').selectAll().orderBy('created_at', 'desc').orderBy('id').execute();
+    return rows.map(toEnrollmentToken);
+  }
+
+  async consumeEnrollmentToken(id: string, hostId: string, now: string): Promise<boolean> {
+    const at = iso(now);
+    // One conditional UPDATE: the database decides which of two racing agents wins; no read-then-write gap.
+    const result = await this.db
+      .updateTable('enrollment_tokens')
+      .set({ used_at: at, used_by_host: hostId })
+      .where('id', '=', id)
+      .where('used_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', at)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
+  async revokeEnrollmentToken(id: string, now: string): Promise<void> {
+    // Keep the first revocation time if an admin revokes twice.
+    await this.db
+      .updateTable('enrollment_tokens')
+      .set({ revoked_at: iso(now) })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .execute();
+  }
+
+  // audit
+
+  async appendAudit(input: AuditInput): Promise<AuditEntry> {
+    const entry = pickAuditInput({ ...input, at: iso(input.at) });
+    // Reading the chain's head and inserting after it must be one unit, or two appends could share a
+    // predecessor. The unique index on prev_hash backs this up: a fork fails to insert instead of being stored.
+    return this.db.transaction().execute(async (trx) => {
+      const head = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
+      const prevHash = head?.hash ?? AUDIT_GENESIS_HASH;
+      const hash = auditEntryHash(prevHash, entry);
+      const inserted = await trx
+        .insertInto('audit_log')
+        .values(auditToRow(entry, prevHash, hash))
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return { ...entry, id: Number(inserted.id), prevHash, hash };
+    });
+  }
+
+  async queryAudit(query: AuditQuery): Promise<AuditEntry[]> {
+    const limit = Math.min(Math.max(Math.trunc(query.limit) || 0, 0), AUDIT_QUERY_MAX);
+    if (limit === 0) return [];
+    let select = this.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(limit);
+    if (query.before !== undefined) select = select.where('id', '<', query.before);
+    if (query.user !== undefined) select = select.where('actor', '=', query.user);
+    if (query.hostId !== undefined) select = select.where('host_id', '=', query.hostId);
+    if (query.action !== undefined) select = select.where('action', '=', query.action);
+    return (await select.execute()).map(toAuditEntry);
+  }
+
+  async verifyAudit(): Promise<AuditVerifyResult> {
+    let expectedPrev = AUDIT_GENESIS_HASH;
+    let checked = 0;
+    let lastId: number | undefined;
+    for (;;) {
+      let select = this.db.selectFrom('audit_log').selectAll().orderBy('id', 'asc').limit(VERIFY_BATCH);
+      if (lastId !== undefined) select = select.where('id', '>', lastId);
+      const rows = await select.execute();
+      for (const row of rows) {
+        const entry = toAuditEntry(row);
+        if (entry.prevHash !== expectedPrev) {
+          return {
+            ok: false,
+            checked,
+            firstBadId: entry.id,
+            reason: "prevHash does not match the previous entry's hash: an entry before it was deleted, inserted or reordered",
+          };
+        }
+        if (auditEntryHash(entry.prevHash, entry) !== entry.hash) {
+          return { ok: false, checked, firstBadId: entry.id, reason: "hash does not match the entry's content: the entry was edited" };
+        }
+        expectedPrev = entry.hash;
+        checked += 1;
+        lastId = entry.id;
+      }
+      if (rows.length < VERIFY_BATCH) return { ok: true, checked };
+    }
+  }
+}
+
+/**
+ * Exactly the fields the hash covers, with absent ones as null: extra properties a caller passes along must not
+ * change the hash, and undefined must hash the same as the null the database will give back.
+ */
+function pickAuditInput(entry: AuditInput): AuditInput {
+  return {
+    at: entry.at,
+    user: entry.user,
+    hostId: entry.hostId ?? null,
+    hostName: entry.hostName ?? null,
+    action: entry.action,
+    paramsDigest: entry.paramsDigest ?? null,
+    phase: entry.phase,
+    result: entry.result,
+    detail: entry.detail ?? null,
+    address: entry.address ?? null,
+  };
+}

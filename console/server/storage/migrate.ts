@@ -1,0 +1,29 @@
+/**
+ * Runs the schema migrations, which live in code (not read from a folder at run time) so a bundled or compiled
+ * console carries exactly the migrations it was built with.
+ */
+import { Migrator, type Kysely, type Migration } from 'kysely';
+import * as initial from './migrations/001-initial.js';
+
+/** Every migration, by name; names sort in the order they must run. Append only: never rename or edit one. */
+const migrations: Record<string, Migration> = {
+  '001-initial': initial,
+};
+
+/**
+ * Bring the database to the latest schema; a no-op when it is already there. Returns the migrations applied.
+ * Refuses (throws) a database migrated by a newer console, rather than running against a schema it does not know.
+ */
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+  });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results.find((result) => result.status === 'Error')?.migrationName;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`storage migration ${failed ?? '(before running any)'} failed: ${message}`, { cause: error });
+  }
+  return results.filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}

@@ -1,0 +1,214 @@
+/**
+ * How records lie in tables: the table shapes (snake_case, timestamps as ISO text, booleans as 0/1 integers, so
+ * one set of Kysely queries runs on SQLite and PostgreSQL alike) and the mapping between rows and the records in
+ * types.ts. The queries themselves are in kysely-storage.ts.
+ */
+import type { Generated, Insertable, Selectable } from 'kysely';
+import type { HostStatus } from '../../../modules/kernel/host-status.js';
+import type { AuditEntry, AuditInput, EnrollmentTokenRecord, HostRecord, HostState, RoleId, SessionRecord, UserRecord } from './types.js';
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  role: string;
+  password_hash: string;
+  created_at: string;
+  disabled: number;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the session token, hex. */
+  id: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+  address: string | null;
+}
+
+export interface HostsTable {
+  id: string;
+  name: string;
+  state: string;
+  public_key: string;
+  enrolled_at: string;
+  last_seen_at: string | null;
+  last_address: string | null;
+  /** HostStatus as JSON text. */
+  last_status: string | null;
+  enrolled_with_token: string | null;
+}
+
+export interface EnrollmentTokensTable {
+  id: string;
+  secret_hash: string;
+  note: string;
+  auto_approve: number;
+  created_by: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  used_by_host: string | null;
+  revoked_at: string | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  /** AuditInput.user; `user` is a reserved word in PostgreSQL. */
+  actor: string;
+  host_id: string | null;
+  host_name: string | null;
+  action: string;
+  params_digest: string | null;
+  phase: string;
+  result: string;
+  detail: string | null;
+  address: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  hosts: HostsTable;
+  enrollment_tokens: EnrollmentTokensTable;
+  audit_log: AuditLogTable;
+}
+
+// Rows ↔ records
+
+/** Timestamps are compared as text (expiry checks), which is only sound if every one has the same ISO form. */
+export function iso(timestamp: string): string {
+  const date = new Date(timestamp);
+  if (Number.isNaN(date.getTime())) throw new RangeError(`invalid timestamp: ${JSON.stringify(timestamp)}`);
+  return date.toISOString();
+}
+
+export function sessionToRow(session: SessionRecord): Insertable<SessionsTable> {
+  return {
+    id: session.id,
+    user_id: session.userId,
+    created_at: iso(session.createdAt),
+    expires_at: iso(session.expiresAt),
+    address: session.address,
+  };
+}
+
+export function hostToRow(host: HostRecord): Insertable<HostsTable> {
+  return {
+    id: host.id,
+    name: host.name,
+    state: host.state,
+    public_key: host.publicKey,
+    enrolled_at: iso(host.enrolledAt),
+    last_seen_at: host.lastSeenAt === null ? null : iso(host.lastSeenAt),
+    last_address: host.lastAddress,
+    last_status: host.lastStatus === null ? null : JSON.stringify(host.lastStatus),
+    enrolled_with_token: host.enrolledWithToken,
+  };
+}
+
+export function enrollmentTokenToRow(token: EnrollmentTokenRecord): Insertable<EnrollmentTokensTable> {
+  return {
+    id: token.id,
+    secret_hash: token.secretHash,
+    note: token.note,
+    auto_approve: token.autoApprove ? 1 : 0,
+    created_by: token.createdBy,
+    created_at: iso(token.createdAt),
+    expires_at: iso(token.expiresAt),
+    used_at: token.usedAt === null ? null : iso(token.usedAt),
+    used_by_host: token.usedByHost,
+    revoked_at: token.revokedAt === null ? null : iso(token.revokedAt),
+  };
+}
+
+export function auditToRow(entry: AuditInput, prevHash: string, hash: string): Insertable<AuditLogTable> {
+  return {
+    at: entry.at,
+    actor: entry.user,
+    host_id: entry.hostId,
+    host_name: entry.hostName,
+    action: entry.action,
+    params_digest: entry.paramsDigest,
+    phase: entry.phase,
+    result: entry.result,
+    detail: entry.detail,
+    address: entry.address,
+    prev_hash: prevHash,
+    hash,
+  };
+}
+
+export function toUser(row: Selectable<UsersTable>): UserRecord {
+  return {
+    id: row.id,
+    username: row.username,
+    role: row.role as RoleId,
+    passwordHash: row.password_hash,
+    createdAt: row.created_at,
+    disabled: row.disabled !== 0,
+  };
+}
+
+export function toSession(row: Selectable<SessionsTable>): SessionRecord {
+  return { id: row.id, userId: row.user_id, createdAt: row.created_at, expiresAt: row.expires_at, address: row.address };
+}
+
+export function toHost(row: Selectable<HostsTable>): HostRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    state: row.state as HostState,
+    publicKey: row.public_key,
+    enrolledAt: row.enrolled_at,
+    lastSeenAt: row.last_seen_at,
+    lastAddress: row.last_address,
+    lastStatus: parseStatus(row.last_status),
+    enrolledWithToken: row.enrolled_with_token,
+  };
+}
+
+/** Status is a last-known snapshot for display; an unreadable one shows as unknown rather than breaking the host list. */
+function parseStatus(text: string | null): HostStatus | null {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as HostStatus;
+  } catch {
+    return null;
+  }
+}
+
+export function toEnrollmentToken(row: Selectable<EnrollmentTokensTable>): EnrollmentTokenRecord {
+  return {
+    id: row.id,
+    secretHash: row.secret_hash,
+    note: row.note,
+    autoApprove: row.auto_approve !== 0,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    usedAt: row.used_at,
+    usedByHost: row.used_by_host,
+    revokedAt: row.revoked_at,
+  };
+}
+
+export function toAuditEntry(row: Selectable<AuditLogTable>): AuditEntry {
+  return {
+    id: Number(row.id),
+    at: row.at,
+    user: row.actor,
+    hostId: row.host_id,
+    hostName: row.host_name,
+    action: row.action,
+    paramsDigest: row.params_digest,
+    phase: row.phase as AuditEntry['phase'],
+    result: row.result,
+    detail: row.detail,
+    address: row.address,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}

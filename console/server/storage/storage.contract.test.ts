@@ -1,0 +1,363 @@
+/**
+ * The storage contract: what every Storage implementation must do, run here against SQLite (in memory and on
+ * disk). PostgreSQL joins by calling storageContract from this file when it lands (behind an env variable naming
+ * a test database), so both backends answer to one suite.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql, type Kysely } from 'kysely';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { HostStatus } from '../../../modules/kernel/host-status.js';
+import { AUDIT_GENESIS_HASH, auditEntryHash, KyselyStorage } from './kysely-storage.js';
+import type { Database } from './schema.js';
+import { openSqliteStorage } from './sqlite.js';
+import type { AuditInput, EnrollmentTokenRecord, HostRecord, Storage } from './types.js';
+
+export interface StorageUnderTest {
+  storage: Storage;
+  /** Raw handle, to tamper with rows the way someone with database access would. */
+  db: Kysely<Database>;
+  /** Open the same database again through a new connection; absent for backends that do not persist. */
+  reopen?: () => Promise<StorageUnderTest>;
+}
+
+const HOUR = 3_600_000;
+/** One fixed "now" per run, so a fixture built twice is the same fixture. */
+const NOW = Date.now();
+const at = (offsetMs: number): string => new Date(NOW + offsetMs).toISOString();
+
+const status: HostStatus = {
+  hostname: 'gw-01',
+  os: 'Debian GNU/Linux 12',
+  kernel: '6.1.0-18-arm64',
+  arch: 'arm64',
+  uptimeSeconds: 86_400.5,
+  cpuCount: 4,
+  cpuModel: 'Cortex-A72 "quoted" ünïcode',
+  cpuPercent: 12.25,
+  load: [0.5, 0.25, 0.125],
+  memoryTotalBytes: 4_294_967_296,
+  memoryUsedBytes: 1_073_741_824,
+  agentVersion: '0.1.0',
+  reportedAt: '2025-01-01T00:00:00.000Z',
+};
+
+function host(id: string, publicKey: string, name = id): HostRecord {
+  return {
+    id, name, state: 'pending', publicKey, enrolledAt: at(0),
+    lastSeenAt: null, lastAddress: null, lastStatus: null, enrolledWithToken: null,
+  };
+}
+
+function token(id: string, overrides: Partial<EnrollmentTokenRecord> = {}): EnrollmentTokenRecord {
+  return {
+    id, secretHash: 'ab'.repeat(32), note: 'plant 3', autoApprove: false, createdBy: 'admin',
+    createdAt: at(0), expiresAt: at(HOUR), usedAt: null, usedByHost: null, revokedAt: null, ...overrides,
+  };
+}
+
+function audit(n: number, overrides: Partial<AuditInput> = {}): AuditInput {
+  return {
+    at: at(n), user: 'alice', hostId: 'h1', hostName: 'gw-01', action: 'file.write', paramsDigest: `digest-${n}`,
+    phase: 'completed', result: 'ok', detail: `entry ${n}`, address: '192.0.2.10', ...overrides,
+  };
+}
+
+export function storageContract(name: string, open: () => Promise<StorageUnderTest>): void {
+  describe(`storage contract: ${name}`, () => {
+    let subject: StorageUnderTest;
+    let storage: Storage;
+    const extra: Storage[] = [];
+
+    beforeEach(async () => {
+      subject = await open();
+      storage = subject.storage;
+    });
+    afterEach(async () => {
+      for (const other of extra.splice(0)) await other.close();
+      await storage.close();
+    });
+
+    describe('users', () => {
+      it('creates, finds by name and id, counts, changes password', async () => {
+        expect(await storage.countUsers()).toBe(0);
+        const created = await storage.createUser({ id: 'u1', username: 'alice', role: 'administrator', passwordHash: 'h1' });
+        expect(created).toMatchObject({ id: 'u1', username: 'alice', role: 'administrator', disabled: false });
+        expect(new Date(created.createdAt).toISOString()).toBe(created.createdAt);
+        expect(await storage.findUserByName('alice')).toEqual(created);
+        expect(await storage.findUserById('u1')).toEqual(created);
+        expect(await storage.findUserByName('bob')).toBeUndefined();
+        expect(await storage.findUserById('nope')).toBeUndefined();
+        await storage.setUserPassword('u1', 'h2');
+        expect((await storage.findUserById('u1'))?.passwordHash).toBe('h2');
+        expect(await storage.countUsers()).toBe(1);
+      });
+
+      it('refuses a second user with the same name', async () => {
+        await storage.createUser({ id: 'u1', username: 'alice', role: 'viewer', passwordHash: 'h' });
+        await expect(storage.createUser({ id: 'u2', username: 'alice', role: 'viewer', passwordHash: 'h' })).rejects.toThrow();
+      });
+    });
+
+    describe('sessions', () => {
+      beforeEach(async () => {
+        await storage.createUser({ id: 'u1', username: 'alice', role: 'viewer', passwordHash: 'h' });
+        await storage.createUser({ id: 'u2', username: 'bob', role: 'viewer', passwordHash: 'h' });
+      });
+      const session = (id: string, userId: string, expiresInMs: number) =>
+        ({ id, userId, createdAt: at(0), expiresAt: at(expiresInMs), address: '192.0.2.1' });
+
+      it('creates, finds, extends and deletes', async () => {
+        const s = session('s1', 'u1', HOUR);
+        await storage.createSession(s);
+        expect(await storage.findSession('s1')).toEqual(s);
+        const later = at(2 * HOUR);
+        await storage.extendSession('s1', later);
+        expect((await storage.findSession('s1'))?.expiresAt).toBe(later);
+        await storage.deleteSession('s1');
+        expect(await storage.findSession('s1')).toBeUndefined();
+      });
+
+      it('deletes all of a user\'s sessions except the current one', async () => {
+        for (const [id, user] of [['a', 'u1'], ['b', 'u1'], ['c', 'u1'], ['d', 'u2']] as const) {
+          await storage.createSession(session(id, user, HOUR));
+        }
+        await storage.deleteUserSessions('u1', 'b');
+        expect(await storage.findSession('a')).toBeUndefined();
+        expect(await storage.findSession('b')).toBeDefined();
+        expect(await storage.findSession('c')).toBeUndefined();
+        expect(await storage.findSession('d')).toBeDefined();
+        await storage.deleteUserSessions('u1');
+        expect(await storage.findSession('b')).toBeUndefined();
+        expect(await storage.findSession('d')).toBeDefined();
+      });
+
+      it('deletes expired sessions and says how many', async () => {
+        await storage.createSession(session('old1', 'u1', -HOUR));
+        await storage.createSession(session('old2', 'u2', -1));
+        await storage.createSession(session('live', 'u1', HOUR));
+        expect(await storage.deleteExpiredSessions(at(0))).toBe(2);
+        expect(await storage.findSession('live')).toBeDefined();
+        expect(await storage.deleteExpiredSessions(at(0))).toBe(0);
+      });
+
+      it('refuses a session for a user that does not exist', async () => {
+        await expect(storage.createSession(session('s', 'ghost', HOUR))).rejects.toThrow();
+      });
+    });
+
+    describe('hosts', () => {
+      it('creates, finds by id and by key, lists by name', async () => {
+        await storage.createHost(host('h2', 'key-2', 'zulu'));
+        await storage.createHost(host('h1', 'key-1', 'alpha'));
+        expect(await storage.findHost('h1')).toEqual(host('h1', 'key-1', 'alpha'));
+        expect((await storage.findHostByPublicKey('key-2'))?.id).toBe('h2');
+        expect(await storage.findHostByPublicKey('key-3')).toBeUndefined();
+        expect((await storage.listHosts()).map((h) => h.name)).toEqual(['alpha', 'zulu']);
+      });
+
+      it('refuses a second host with the same public key', async () => {
+        await storage.createHost(host('h1', 'key-1'));
+        await expect(storage.createHost(host('h2', 'key-1'))).rejects.toThrow();
+      });
+
+      it('updates only the patched fields and round-trips status JSON', async () => {
+        await storage.createHost(host('h1', 'key-1', 'gw'));
+        await storage.updateHost('h1', { state: 'approved', lastStatus: status, lastSeenAt: at(5), lastAddress: '198.51.100.7' });
+        const updated = await storage.findHost('h1');
+        expect(updated).toMatchObject({ name: 'gw', state: 'approved', lastAddress: '198.51.100.7' });
+        expect(updated?.lastStatus).toEqual(status);
+        await storage.updateHost('h1', { name: 'renamed' });
+        expect((await storage.findHost('h1'))?.lastStatus).toEqual(status);
+        await storage.updateHost('h1', { lastStatus: null });
+        expect(await storage.findHost('h1')).toMatchObject({ name: 'renamed', lastStatus: null, state: 'approved' });
+        await storage.updateHost('h1', {});
+      });
+    });
+
+    describe('enrollment tokens', () => {
+      it('creates, finds, lists', async () => {
+        const t = token('t1', { autoApprove: true });
+        await storage.createEnrollmentToken(t);
+        await storage.createEnrollmentToken(token('t2', { createdAt: at(-HOUR) }));
+        expect(await storage.findEnrollmentToken('t1')).toEqual(t);
+        expect(await storage.findEnrollmentToken('nope')).toBeUndefined();
+        expect((await storage.listEnrollmentTokens()).map((x) => x.id)).toEqual(['t1', 't2']);
+      });
+
+      it('is consumed once, recording the host', async () => {
+        await storage.createEnrollmentToken(token('t1'));
+        const now = at(0);
+        expect(await storage.consumeEnrollmentToken('t1', 'h1', now)).toBe(true);
+        expect(await storage.consumeEnrollmentToken('t1', 'h2', now)).toBe(false);
+        expect(await storage.findEnrollmentToken('t1')).toMatchObject({ usedAt: now, usedByHost: 'h1' });
+        expect(await storage.consumeEnrollmentToken('unknown', 'h1', now)).toBe(false);
+      });
+
+      it('is refused once expired', async () => {
+        await storage.createEnrollmentToken(token('t1', { expiresAt: at(-1) }));
+        expect(await storage.consumeEnrollmentToken('t1', 'h1', at(0))).toBe(false);
+        await storage.createEnrollmentToken(token('t2', { expiresAt: '2030-01-01T00:00:00.000Z' }));
+        expect(await storage.consumeEnrollmentToken('t2', 'h1', '2030-01-01T00:00:00.000Z')).toBe(false);
+      });
+
+      it('is refused once revoked, and keeps the first revocation time', async () => {
+        await storage.createEnrollmentToken(token('t1'));
+        const first = at(0);
+        await storage.revokeEnrollmentToken('t1', first);
+        await storage.revokeEnrollmentToken('t1', at(1000));
+        expect((await storage.findEnrollmentToken('t1'))?.revokedAt).toBe(first);
+        expect(await storage.consumeEnrollmentToken('t1', 'h1', at(0))).toBe(false);
+      });
+
+      it('lets exactly one of two concurrent consumers win', async () => {
+        await storage.createEnrollmentToken(token('t1'));
+        const results = await Promise.all([
+          storage.consumeEnrollmentToken('t1', 'h1', at(0)),
+          storage.consumeEnrollmentToken('t1', 'h2', at(0)),
+        ]);
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('lets exactly one of two connections win', async () => {
+        if (!subject.reopen) return;
+        await storage.createEnrollmentToken(token('t1'));
+        const other = (await subject.reopen()).storage;
+        extra.push(other);
+        const results = await Promise.all([
+          storage.consumeEnrollmentToken('t1', 'h1', at(0)),
+          other.consumeEnrollmentToken('t1', 'h2', at(0)),
+        ]);
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+    });
+
+    describe('audit', () => {
+      async function appendMany(count: number) {
+        const entries = [];
+        for (let n = 1; n <= count; n += 1) entries.push(await storage.appendAudit(audit(n)));
+        return entries;
+      }
+
+      it('chains each entry to the one before', async () => {
+        const [first, second, third] = await appendMany(3);
+        expect(first?.prevHash).toBe(AUDIT_GENESIS_HASH);
+        expect(second?.prevHash).toBe(first?.hash);
+        expect(third?.prevHash).toBe(second?.hash);
+        expect(first?.hash).toMatch(/^[0-9a-f]{64}$/);
+        expect(first && auditEntryHash(first.prevHash, first)).toBe(first?.hash);
+        expect(first).toMatchObject({ ...audit(1), id: expect.any(Number) });
+      });
+
+      it('queries newest first with filters and a before cursor', async () => {
+        await storage.appendAudit(audit(1, { user: 'bob', hostId: 'h2', action: 'terminal.open' }));
+        await appendMany(4);
+        await storage.appendAudit(audit(9, { user: 'system', hostId: null, hostName: null, phase: 'event' }));
+        const all = await storage.queryAudit({ limit: 100 });
+        expect(all).toHaveLength(6);
+        expect(all.map((e) => e.id)).toEqual([...all.map((e) => e.id)].sort((a, b) => b - a));
+        expect(all[0]).toMatchObject({ user: 'system', hostId: null });
+        const page1 = await storage.queryAudit({ limit: 2 });
+        const page2 = await storage.queryAudit({ limit: 2, before: page1[1]?.id });
+        expect([...page1, ...page2].map((e) => e.id)).toEqual(all.slice(0, 4).map((e) => e.id));
+        expect((await storage.queryAudit({ limit: 10, user: 'bob' })).map((e) => e.action)).toEqual(['terminal.open']);
+        expect(await storage.queryAudit({ limit: 10, hostId: 'h1' })).toHaveLength(4);
+        expect(await storage.queryAudit({ limit: 10, action: 'terminal.open', user: 'alice' })).toHaveLength(0);
+        expect(await storage.queryAudit({ limit: 0 })).toEqual([]);
+      });
+
+      it('verifies an intact chain, and an empty one', async () => {
+        expect(await storage.verifyAudit()).toEqual({ ok: true, checked: 0 });
+        await appendMany(5);
+        expect(await storage.verifyAudit()).toEqual({ ok: true, checked: 5 });
+      });
+
+      it('keeps one chain under concurrent appends', async () => {
+        const entries = await Promise.all(Array.from({ length: 20 }, (_, n) => storage.appendAudit(audit(n))));
+        expect(new Set(entries.map((e) => e.prevHash)).size).toBe(20);
+        expect(await storage.verifyAudit()).toEqual({ ok: true, checked: 20 });
+      });
+
+      it('refuses a fork: two entries with one predecessor', async () => {
+        const [first] = await appendMany(2);
+        const forged = sql`insert into audit_log (at, actor, action, phase, result, prev_hash, hash)
+          values (${at(0)}, 'mallory', 'x', 'event', 'ok', ${first?.hash}, ${'f'.repeat(64)})`;
+        await expect(forged.execute(subject.db)).rejects.toThrow();
+      });
+
+      it('reports an edited entry', async () => {
+        const entries = await appendMany(5);
+        const target = entries[2]!.id;
+        await sql`update audit_log set detail = ${'nothing happened'} where id = ${target}`.execute(subject.db);
+        expect(await storage.verifyAudit()).toMatchObject({ ok: false, checked: 2, firstBadId: target, reason: expect.stringMatching(/edited/) });
+      });
+
+      it('reports a deleted entry at the one after it', async () => {
+        const entries = await appendMany(5);
+        await sql`delete from audit_log where id = ${entries[2]!.id}`.execute(subject.db);
+        expect(await storage.verifyAudit()).toMatchObject({ ok: false, firstBadId: entries[3]!.id, reason: expect.stringMatching(/deleted/) });
+      });
+
+      it('reports two entries whose content was swapped', async () => {
+        const entries = await appendMany(5);
+        const [a, b] = [entries[1]!, entries[3]!];
+        for (const [row, from] of [[a, b], [b, a]] as const) {
+          await sql`update audit_log set at = ${from.at}, detail = ${from.detail}, params_digest = ${from.paramsDigest}
+            where id = ${row.id}`.execute(subject.db);
+        }
+        expect(await storage.verifyAudit()).toMatchObject({ ok: false, firstBadId: a.id });
+      });
+
+      it('reports two whole rows swapped, hashes and all', async () => {
+        const entries = await appendMany(5);
+        const [a, b] = [entries[1]!, entries[3]!];
+        // Through a placeholder, since prev_hash is unique.
+        await sql`update audit_log set prev_hash = 'swap' where id = ${a.id}`.execute(subject.db);
+        for (const [row, from] of [[b, a], [a, b]] as const) {
+          await sql`update audit_log set at = ${from.at}, detail = ${from.detail}, params_digest = ${from.paramsDigest},
+            prev_hash = ${from.prevHash}, hash = ${from.hash} where id = ${row.id}`.execute(subject.db);
+        }
+        expect(await storage.verifyAudit()).toMatchObject({ ok: false, firstBadId: a.id });
+      });
+    });
+
+    describe('migrations', () => {
+      it('are idempotent and keep data', async () => {
+        await storage.createUser({ id: 'u1', username: 'alice', role: 'viewer', passwordHash: 'h' });
+        await storage.migrate();
+        await storage.migrate();
+        expect(await storage.countUsers()).toBe(1);
+      });
+
+      it('keep data across a reopen', async () => {
+        if (!subject.reopen) return;
+        await storage.createUser({ id: 'u1', username: 'alice', role: 'viewer', passwordHash: 'h' });
+        await storage.appendAudit(audit(1));
+        await storage.close();
+        const again = await subject.reopen();
+        storage = again.storage;
+        expect((await storage.findUserByName('alice'))?.id).toBe('u1');
+        expect(await storage.verifyAudit()).toEqual({ ok: true, checked: 1 });
+      });
+    });
+  });
+}
+
+async function sqliteSubject(file: string): Promise<StorageUnderTest> {
+  const storage = await openSqliteStorage(file);
+  if (!(storage instanceof KyselyStorage)) throw new Error('expected the SQLite store to be a KyselyStorage');
+  return { storage, db: storage.db, reopen: file === ':memory:' ? undefined : () => sqliteSubject(file) };
+}
+
+storageContract('sqlite :memory:', () => sqliteSubject(':memory:'));
+
+const tempDirs: string[] = [];
+afterAll(async () => {
+  for (const dir of tempDirs) await rm(dir, { recursive: true, force: true });
+});
+storageContract('sqlite file', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'gatehouse-storage-'));
+  tempDirs.push(dir);
+  return sqliteSubject(join(dir, 'gatehouse.db'));
+});
