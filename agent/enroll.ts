@@ -48,7 +48,7 @@ export async function enroll(options: EnrollOptions): Promise<Identity & { state
     certPem = derToPem(cert.raw);
     const secretHash = createHash('sha256').update(secret).digest('hex');
     httpsAgent = new HttpsAgent({ ca: certPem, checkServerIdentity: pinnedIdentityCheck(certFingerprint) });
-    const proof = proofResponse.parse(await request(url, `/api/enroll/proof?id=${tokenId}`, 'GET', undefined, httpsAgent));
+    const proof = proofResponse.parse(await request(url, `/agent/enroll/proof?id=${tokenId}`, 'GET', undefined, httpsAgent));
     if (!proofMatches(enrollmentProof(secretHash, certFingerprint), proof.proof)) {
       throw new Error(
         `the server at ${url.host} could not prove it issued this token (certificate ${certFingerprint.slice(0, 16)}…): ` +
