@@ -4,7 +4,7 @@
  * a console sends can crash the agent.
  */
 import { z } from 'zod';
-import { riskOf, type MethodSpec, type StreamSpec } from '../modules/kernel/contract.js';
+import { methodOf, riskOf, streamOf, type MethodSpec, type StreamSpec } from '../modules/kernel/contract.js';
 import { GatehouseError, problemFromSystemError } from '../modules/kernel/errors.js';
 import type { AgentStream, CallContext, ModuleHandlers } from '../modules/kernel/handler.js';
 import type { AgentPolicy } from '../modules/kernel/policy.js';
@@ -35,8 +35,8 @@ export class Dispatcher {
 
   async call(request: DispatchRequest, outerSignal: AbortSignal): Promise<unknown> {
     const handlers = this.#module(request.module);
-    const spec = handlers.contract.methods[request.name];
-    const run = handlers.methods[request.name];
+    const spec = methodOf(handlers.contract, request.name);
+    const run = spec ? handlers.methods[request.name] : undefined;
     if (!spec || !run) throw new GatehouseError('unknown-method', `module ${request.module} has no method ${request.name}`);
     this.#checkPolicy(handlers, spec, request);
     const params = parse(spec.params, request.params, 'invalid-params', request);
@@ -47,8 +47,8 @@ export class Dispatcher {
 
   async stream(request: DispatchRequest, stream: AgentStream): Promise<unknown> {
     const handlers = this.#module(request.module);
-    const spec = handlers.contract.streams[request.name];
-    const run = handlers.streams[request.name];
+    const spec = streamOf(handlers.contract, request.name);
+    const run = spec ? handlers.streams[request.name] : undefined;
     if (!spec || !run) throw new GatehouseError('unknown-method', `module ${request.module} has no stream ${request.name}`);
     this.#checkPolicy(handlers, spec, request);
     const params = parse(spec.params, request.params, 'invalid-params', request);

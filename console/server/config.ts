@@ -69,7 +69,8 @@ export async function loadConfig(flags: Record<string, unknown>, env: NodeJS.Pro
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const key = String(issue?.path[0] ?? '');
+    // An unknown key is reported at the top level; name the key itself.
+    const key = String(issue?.code === 'unrecognized_keys' ? issue.keys[0] : (issue?.path[0] ?? ''));
     const source = key in definedFlags ? 'command line' : key in fromEnv ? `environment (${envName(key)})` : 'DATA/console.json';
     throw new ConfigError(`configuration key "${key || '(top level)'}" from the ${source}: ${issue?.message ?? 'invalid'}`);
   }

@@ -3,7 +3,7 @@
  * allows its permission code, the host approved and online, params valid), audited before and after, sent
  * to the agent, and the agent's answer checked against the contract before anyone sees it.
  */
-import { riskOf, type MethodSpec, type ModuleContract, type StreamSpec } from '../../modules/kernel/contract.js';
+import { methodOf, riskOf, streamOf, type MethodSpec, type ModuleContract, type StreamSpec } from '../../modules/kernel/contract.js';
 import { GatehouseError, problemFromSystemError } from '../../modules/kernel/errors.js';
 import { findContract } from '../../modules/registry.js';
 import type { AgentHub } from './agents/hub.js';
@@ -34,7 +34,7 @@ export class Relay {
   /** Relay one request–response call; resolves with the validated result or throws a GatehouseError. */
   async call(caller: Caller, hostId: string, module: string, method: string, params: unknown): Promise<unknown> {
     const contract = knownModule(module);
-    const spec = contract.methods[method];
+    const spec = methodOf(contract, method);
     if (!spec) throw new GatehouseError('unknown-method', `module ${module} has no method ${method}`);
     const { link, hostName, parsed } = await this.#admit(caller, hostId, contract, spec, `${module}.${method}`, params);
     const base = { user: caller.user.username, hostId, hostName, action: `${module}.${method}`, paramsDigest: paramsDigest(parsed), address: caller.address };
@@ -54,7 +54,7 @@ export class Relay {
   /** Open a stream (file download or upload); the audit's completed entry is written when it ends. */
   async open(caller: Caller, hostId: string, module: string, stream: string, params: unknown): Promise<ConsoleChannel> {
     const contract = knownModule(module);
-    const spec = contract.streams[stream];
+    const spec = streamOf(contract, stream);
     if (!spec) throw new GatehouseError('unknown-method', `module ${module} has no stream ${stream}`);
     const { link, hostName, parsed } = await this.#admit(caller, hostId, contract, spec, `${module}.${stream}`, params);
     const base = { user: caller.user.username, hostId, hostName, action: `${module}.${stream}`, paramsDigest: paramsDigest(parsed), address: caller.address };

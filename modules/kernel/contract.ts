@@ -72,3 +72,13 @@ export function riskOf(contract: ModuleContract, spec: MethodSpec | StreamSpec):
   // defineModule already refused undeclared codes; an unknown one here is treated as the highest risk.
   return permission?.risk ?? 'dangerous';
 }
+
+/** A method by name; own keys only, so `constructor` or `__proto__` from the wire never resolve to anything. */
+export function methodOf(contract: ModuleContract, name: string): MethodSpec | undefined {
+  return Object.hasOwn(contract.methods, name) ? contract.methods[name] : undefined;
+}
+
+/** A stream by name; own keys only, as for methods. */
+export function streamOf(contract: ModuleContract, name: string): StreamSpec | undefined {
+  return Object.hasOwn(contract.streams, name) ? contract.streams[name] : undefined;
+}

@@ -15,7 +15,7 @@ import { sortRows, type SortState } from '../../console/web/src/components/Sorta
 import { formatDateTime } from '../../console/web/src/format.js';
 import { useNow } from '../../console/web/src/hooks/useNow.js';
 import type { ModulePageMeta, ModulePageProps } from '../../console/web/src/types.js';
-import { contract, type ProcessInfo } from './contract.js';
+import type { contract, ProcessInfo } from './contract.js';
 import { commandText } from './ProcessRow.js';
 import { ProcessTable, processSortValue, type ProcessRowModel, type ProcessSortKey } from './ProcessTable.js';
 import { flattenTree, initiallyCollapsed } from './processTree.js';
@@ -23,7 +23,8 @@ import { ReniceDialog } from './ReniceDialog.js';
 import { SignalDialog, type SignalRequest } from './SignalDialog.js';
 import { signalInfo } from './processLabels.js';
 
-export const meta: ModulePageMeta = { title: contract.title, order: 10 };
+// The title matches contract.title; a literal keeps zod (a type-only import here) out of the web bundle.
+export const meta: ModulePageMeta = { title: 'Processes', order: 10 };
 
 type ListResult = z.output<typeof contract.methods.list.result>;
 type TreeResult = z.output<typeof contract.methods.tree.result>;

@@ -109,6 +109,10 @@ describe('hosts', () => {
     expect(unknownModule.body.error.code).toBe('unknown-module');
     const unknownMethod = await api.call(fleet.hostId, 'process', 'explode');
     expect(unknownMethod.body.error.code).toBe('unknown-method');
+    for (const inherited of ['constructor', '__proto__', 'toString']) {
+      const res = await api.call(fleet.hostId, 'process', inherited);
+      expect(res.body.error.code, inherited).toBe('unknown-method');
+    }
     const badParams = await api.call(fleet.hostId, 'process', 'signal', { pid: 'one', signal: 'TERM' });
     expect(badParams.status).toBe(400);
     expect(badParams.body.error.code).toBe('invalid-params');
