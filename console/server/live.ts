@@ -7,7 +7,7 @@ import type { AuditEntry } from './storage/types.js';
 import type { HostDirectory, HostView } from './hosts.js';
 import type { AuditTrail } from './audit.js';
 import { roleMay } from './roles.js';
-import type { SessionRecord, UserRecord } from './storage/types.js';
+import type { SessionRecord, Storage, UserRecord } from './storage/types.js';
 import { log } from './log.js';
 
 /** A browser that cannot keep up is dropped rather than buffered without bound; the page reconnects. */
@@ -20,12 +20,20 @@ interface Viewer {
   sessionId: string;
 }
 
+/** How often open sockets are checked against their sessions, so an expired session stops receiving updates. */
+const sessionRecheckMs = 60_000;
+
 export class LiveUpdates {
   readonly #viewers = new Set<Viewer>();
   readonly #hosts: HostDirectory;
+  readonly #storage: Storage;
+  readonly #recheck: NodeJS.Timeout;
 
-  constructor(hosts: HostDirectory, audit: AuditTrail) {
+  constructor(hosts: HostDirectory, audit: AuditTrail, storage: Storage) {
     this.#hosts = hosts;
+    this.#storage = storage;
+    this.#recheck = setInterval(() => void this.#dropExpired(), sessionRecheckMs);
+    this.#recheck.unref();
     hosts.on('changed', (host) => this.#broadcast({ type: 'host', host }));
     audit.on('appended', (entry) => this.#broadcast({ type: 'audit', entry }, (v) => roleMay(v.user.role, 'audit.read')));
   }
@@ -68,7 +76,16 @@ export class LiveUpdates {
   }
 
   closeAll(): void {
+    clearInterval(this.#recheck);
     for (const viewer of this.#viewers) viewer.socket.close(1001, 'console shutting down');
+  }
+
+  async #dropExpired(): Promise<void> {
+    const now = Date.now();
+    for (const viewer of this.#viewers) {
+      const session = await this.#storage.findSession(viewer.sessionId).catch(() => undefined);
+      if (!session || Date.parse(session.expiresAt) <= now) viewer.socket.close(4401, 'session expired');
+    }
   }
 
   #broadcast(message: { type: 'host'; host: HostView } | { type: 'audit'; entry: AuditEntry }, to: (v: Viewer) => boolean = () => true): void {

@@ -91,7 +91,9 @@ export class Relay {
     const parsedParams = spec.params.safeParse(params ?? {});
     if (!parsedParams.success) {
       const issue = parsedParams.error.issues[0];
-      throw new GatehouseError('invalid-params', `${issue?.path.join('.') || 'params'}: ${issue?.message ?? 'invalid'}`);
+      const message = `${issue?.path.join('.') || 'params'}: ${issue?.message ?? 'invalid'}`;
+      await this.#audit.record({ user: caller.user.username, hostId, hostName: host.name, action, phase: 'event', result: 'invalid-params', address: caller.address, detail: message.slice(0, 500) });
+      throw new GatehouseError('invalid-params', message);
     }
     const link = this.#hub.get(hostId);
     if (!link) throw new GatehouseError('host-offline', `${host.name} is offline`);

@@ -51,7 +51,7 @@ export async function startConsole(config: ConsoleConfig): Promise<RunningConsol
   const hub = new AgentHub(storage, fingerprint);
   const hosts = new HostDirectory(storage, hub);
   const audit = new AuditTrail(storage);
-  const live = new LiveUpdates(hosts, audit);
+  const live = new LiveUpdates(hosts, audit, storage);
   const services: Services = {
     storage,
     hub,

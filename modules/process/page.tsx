@@ -21,7 +21,6 @@ import { ProcessTable, processSortValue, type ProcessRowModel, type ProcessSortK
 import { flattenTree, initiallyCollapsed } from './processTree.js';
 import { ReniceDialog } from './ReniceDialog.js';
 import { SignalDialog, type SignalRequest } from './SignalDialog.js';
-import { signalInfo } from './processLabels.js';
 
 // The title matches contract.title; a literal keeps zod (a type-only import here) out of the web bundle.
 export const meta: ModulePageMeta = { title: 'Processes', order: 10 };
@@ -252,9 +251,6 @@ export default function ProcessPage({ host }: ModulePageProps) {
         onConfirm={(process, nice) => renice.mutate({ process, nice })}
         onClose={() => !renice.isPending && setReniceTarget(null)}
       />
-      <Text size="xs" c="dimmed">
-        {signalInfo.TERM.label} asks politely; {signalInfo.KILL.label} does not. Every signal is recorded in the audit log.
-      </Text>
     </Stack>
   );
 }

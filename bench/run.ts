@@ -1,0 +1,170 @@
+/**
+ * Benchmarks, each printed as a ratio against a peer measured in the same run (tests never assert timings).
+ * Run after `npm run build`: `npm run bench`.
+ *
+ * - process list: the process module's /proc reader against `ps` producing the same columns;
+ * - file download: bytes through agent → console → HTTP client against reading the same file directly;
+ * - agent idle memory: the agent's resident memory against a bare Node.js process doing nothing;
+ * - start to login page: `npm start`'s own program (already built) until the login page answers.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { handlers as processHandlers } from '../modules/process/agent.js';
+import { defaultAgentPolicy } from '../modules/kernel/policy.js';
+
+const run = promisify(execFile);
+const dist = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+}
+
+async function timed(times: number, work: () => Promise<unknown>): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const start = performance.now();
+    await work();
+    samples.push(performance.now() - start);
+  }
+  return median(samples);
+}
+
+function report(name: string, ours: number, peer: number, unit: string, peerName: string): void {
+  process.stdout.write(`${name.padEnd(26)} gatehouse ${ours.toFixed(1)} ${unit} | ${peerName} ${peer.toFixed(1)} ${unit} | ratio ${(ours / peer).toFixed(2)}\n`);
+}
+
+async function benchProcessList(): Promise<void> {
+  const context = { policy: defaultAgentPolicy, signal: new AbortController().signal, actor: 'bench' };
+  await processHandlers.methods.list({}, context);
+  const ours = await timed(20, async () => {
+    await new Promise((r) => setTimeout(r, 210)); // the reader refuses to sample closer than 200 ms apart
+    const start = performance.now();
+    await processHandlers.methods.list({}, context);
+    return performance.now() - start;
+  });
+  const oursOnly = ours - 210;
+  const peer = await timed(20, () => run('ps', ['-eo', 'pid,ppid,user,uid,comm,stat,pcpu,rss,vsz,ni,nlwp,lstart,args', '--no-headers'], { maxBuffer: 64 << 20 }));
+  report('process list', oursOnly, peer, 'ms', 'ps');
+}
+
+interface Console {
+  url: string;
+  child: ChildProcess;
+  cookie: string;
+  data: string;
+}
+
+async function waitForLine(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
+  return new Promise((resolveLine, reject) => {
+    let buffer = '';
+    const onData = (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const match = pattern.exec(buffer);
+      if (match) resolveLine(match);
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', () => reject(new Error(`exited before printing ${pattern}: ${buffer}`)));
+  });
+}
+
+async function startStack(): Promise<Console & { agent: ChildProcess; hostId: string }> {
+  const data = await mkdtemp(join(tmpdir(), 'gh-bench-'));
+  const password = 'bench-password-123';
+  const child = spawn(process.execPath, [join(dist, 'console/server/cli.js'), '--data', data, '--port', '0'], {
+    env: { ...process.env, GATEHOUSE_ADMIN_PASSWORD: password },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = (await waitForLine(child, /Gatehouse console at (\S+)/))[1]!;
+  const login = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const token = (await (await fetch(`${url}/api/enrollment-tokens`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{"autoApprove":true}' })).json()) as { token: string };
+  const agentData = join(data, 'agent');
+  await run(process.execPath, [join(dist, 'agent/cli.js'), 'enroll', '--console', url, '--token', token.token, '--data', agentData]);
+  const { hostId } = JSON.parse(await readFile(join(agentData, 'identity.json'), 'utf8')) as { hostId: string };
+  const agent = spawn(process.execPath, [join(dist, 'agent/cli.js'), 'run', '--data', agentData], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await waitForLine(agent, /connected to console/);
+  return { url, child, cookie, data, agent, hostId };
+}
+
+async function rssKiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+}
+
+async function benchDownloadAndMemory(): Promise<void> {
+  const stack = await startStack();
+  try {
+    const file = join(stack.data, 'big.bin');
+    const size = 200 * 1024 * 1024;
+    await writeFile(file, Buffer.alloc(size, 7));
+    const through = await timed(3, async () => {
+      const res = await fetch(`${stack.url}/api/hosts/${stack.hostId}/files/download?path=${encodeURIComponent(file)}`, { headers: { cookie: stack.cookie } });
+      let bytes = 0;
+      const reader = res.body!.getReader();
+      for (let r = await reader.read(); !r.done; r = await reader.read()) bytes += r.value.byteLength;
+      if (bytes !== size) throw new Error(`download returned ${bytes} bytes`);
+    });
+    const direct = await timed(3, async () => {
+      for await (const _chunk of createReadStream(file, { highWaterMark: 64 * 1024 })) {
+        // just read
+      }
+    });
+    report('download 200 MB', size / 1048576 / (through / 1000), size / 1048576 / (direct / 1000), 'MiB/s', 'direct read');
+
+    // Idle memory: give the agent time to settle after the transfer, then compare with a bare Node.js.
+    await new Promise((r) => setTimeout(r, 10_000));
+    const bare = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 1_000));
+    const agentRss = await rssKiB(stack.agent.pid!);
+    const bareRss = await rssKiB(bare.pid!);
+    bare.kill();
+    report('agent idle memory', agentRss / 1024, bareRss / 1024, 'MiB', 'bare node');
+  } finally {
+    stack.agent.kill();
+    stack.child.kill();
+    await rm(stack.data, { recursive: true, force: true });
+  }
+}
+
+async function benchStartToLogin(): Promise<void> {
+  const data = await mkdtemp(join(tmpdir(), 'gh-bench-start-'));
+  const port = 18000 + Math.floor(Math.random() * 1000);
+  const started = performance.now();
+  const child = spawn(process.execPath, [join(dist, 'scripts/start.js')], {
+    env: { ...process.env, GATEHOUSE_DATA: data, GATEHOUSE_PORT: String(port), GATEHOUSE_ADMIN_PASSWORD: 'bench-password-123' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  try {
+    for (;;) {
+      const ok = await fetch(`http://127.0.0.1:${port}/`).then((r) => r.ok, () => false);
+      if (ok) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const ours = performance.now() - started;
+    const peerStart = performance.now();
+    const peer = spawn(process.execPath, ['-e', `require('http').createServer((q,s)=>s.end('ok')).listen(${port + 1}, '127.0.0.1')`], { stdio: 'ignore' });
+    for (;;) {
+      const ok = await fetch(`http://127.0.0.1:${port + 1}/`).then((r) => r.ok, () => false);
+      if (ok) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const peerMs = performance.now() - peerStart;
+    peer.kill();
+    report('start to login page', ours, peerMs, 'ms', 'bare node http');
+  } finally {
+    child.kill('SIGINT');
+    await new Promise((r) => child.once('exit', r));
+    await rm(data, { recursive: true, force: true });
+  }
+}
+
+await benchProcessList();
+await benchDownloadAndMemory();
+await benchStartToLogin();

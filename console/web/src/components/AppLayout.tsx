@@ -1,0 +1,72 @@
+import { AppShell, Burger, Group, NavLink, ScrollArea, Text } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { IconListDetails, IconServer2 } from '@tabler/icons-react';
+import { NavLink as RouterNavLink, Outlet, useLocation } from 'react-router';
+import { useEffect } from 'react';
+import { Brand } from './Brand.js';
+import { ColorSchemeToggle } from './ColorSchemeToggle.js';
+import { LiveIndicator } from './LiveIndicator.js';
+import { UserMenu } from './UserMenu.js';
+
+const navigation = [
+  { to: '/', label: 'Hosts', icon: IconServer2, matches: (path: string) => path === '/' || path.startsWith('/hosts') },
+  { to: '/audit', label: 'Audit log', icon: IconListDetails, matches: (path: string) => path.startsWith('/audit') },
+];
+
+export function AppLayout() {
+  const [opened, { toggle, close }] = useDisclosure(false);
+  const { pathname } = useLocation();
+
+  // On a phone the navbar covers the page; going somewhere closes it.
+  useEffect(close, [pathname, close]);
+
+  return (
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      padding={{ base: 'sm', sm: 'lg' }}
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <RouterNavLink to="/" style={{ color: 'inherit', textDecoration: 'none' }} aria-label="Gatehouse, home">
+              <Brand />
+            </RouterNavLink>
+          </Group>
+          <Group gap="xs" wrap="nowrap">
+            <LiveIndicator />
+            <ColorSchemeToggle />
+            <UserMenu />
+          </Group>
+        </Group>
+      </AppShell.Header>
+
+      <AppShell.Navbar p="xs" aria-label="Main navigation">
+        <AppShell.Section grow component={ScrollArea}>
+          {navigation.map((item) => (
+            <NavLink
+              key={item.to}
+              component={RouterNavLink}
+              to={item.to}
+              label={item.label}
+              leftSection={<item.icon size={18} stroke={1.6} />}
+              active={item.matches(pathname)}
+              variant="light"
+              style={{ borderRadius: 4 }}
+            />
+          ))}
+        </AppShell.Section>
+        <AppShell.Section>
+          <Text size="xs" c="dimmed" px="sm" py={4}>
+            Every action is recorded in the audit log.
+          </Text>
+        </AppShell.Section>
+      </AppShell.Navbar>
+
+      <AppShell.Main>
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}

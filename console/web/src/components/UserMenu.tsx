@@ -1,0 +1,47 @@
+import { Avatar, Group, Menu, Text, UnstyledButton } from '@mantine/core';
+import { IconChevronDown, IconLogout } from '@tabler/icons-react';
+import { useSession, useUser } from '../session.js';
+
+const roleLabels: Record<string, string> = {
+  administrator: 'Administrator',
+  'system-operator': 'System operator',
+  'plant-operator': 'Plant operator',
+  'on-call': 'On call',
+  auditor: 'Auditor',
+  viewer: 'Viewer',
+};
+
+export function roleLabel(role: string): string {
+  return roleLabels[role] ?? role;
+}
+
+export function UserMenu() {
+  const user = useUser();
+  const { signOut } = useSession();
+  return (
+    <Menu position="bottom-end" width={220} shadow="md">
+      <Menu.Target>
+        <UnstyledButton aria-label={`Account: ${user.username}`} px={6} py={4} style={{ borderRadius: 4 }}>
+          <Group gap={8} wrap="nowrap">
+            <Avatar size={28} radius="xl" color="indigo" name={user.username} />
+            <Text size="sm" fw={500} visibleFrom="xs" maw={160} truncate>
+              {user.username}
+            </Text>
+            <IconChevronDown size={14} aria-hidden />
+          </Group>
+        </UnstyledButton>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Label>
+          Signed in as <b>{user.username}</b>
+          <br />
+          {roleLabel(user.role)}
+        </Menu.Label>
+        <Menu.Divider />
+        <Menu.Item leftSection={<IconLogout size={16} />} onClick={() => void signOut()}>
+          Sign out
+        </Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
+  );
+}

@@ -1,0 +1,90 @@
+import type { ReactNode } from 'react';
+import { Anchor, Group, Paper, SimpleGrid, Skeleton, Stack, Text } from '@mantine/core';
+import { Link } from 'react-router';
+import { formatDuration } from '../../format.js';
+import type { Host } from '../../types.js';
+import { HostStatusBadge } from '../HostStatusBadge.js';
+import { HostApprovalActions } from './HostApprovalActions.js';
+import { liveStatus } from './hostColumns.js';
+import { CpuUsage, MemoryUsage } from './HostMetrics.js';
+import { HostLastSeen } from './HostsTable.js';
+
+function Figure({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <Text size="xs" c="dimmed" tt="uppercase" fw={600} lh={1.6}>
+        {label}
+      </Text>
+      {children}
+    </div>
+  );
+}
+
+function HostCard({ host, canAdminister }: { host: Host; canAdminister: boolean }) {
+  const live = liveStatus(host);
+  return (
+    <Paper withBorder p="sm" radius="md" data-host-id={host.id}>
+      <Group justify="space-between" wrap="nowrap" align="flex-start" gap="xs">
+        <Stack gap={0} style={{ minWidth: 0 }}>
+          <Anchor component={Link} to={`/hosts/${encodeURIComponent(host.id)}`} fw={600} className="gh-break">
+            {host.name}
+          </Anchor>
+          <Text size="xs" c="dimmed" className="gh-truncate">
+            {host.status?.os ?? 'No report yet'}
+          </Text>
+        </Stack>
+        <HostStatusBadge host={host} size="sm" />
+      </Group>
+      <SimpleGrid cols={2} spacing="xs" verticalSpacing={6} mt="xs">
+        <Figure label="CPU">
+          <CpuUsage status={live} />
+        </Figure>
+        <Figure label="Memory">
+          <MemoryUsage status={live} />
+        </Figure>
+        <Figure label="Uptime">
+          <Text size="sm">{live ? formatDuration(live.uptimeSeconds) : '—'}</Text>
+        </Figure>
+        <Figure label="Last seen">
+          <HostLastSeen host={host} />
+        </Figure>
+      </SimpleGrid>
+      {canAdminister && host.state === 'pending' && (
+        <Group mt="sm">
+          <HostApprovalActions host={host} size="sm" />
+        </Group>
+      )}
+    </Paper>
+  );
+}
+
+/** The host list on a phone: one card per host, the figures an on-call person checks first. */
+export function HostCardList({
+  hosts,
+  loading,
+  canAdminister,
+  empty,
+}: {
+  hosts: Host[];
+  loading: boolean;
+  canAdminister: boolean;
+  empty: ReactNode;
+}) {
+  if (loading) {
+    return (
+      <Stack gap="sm" aria-busy="true">
+        {[0, 1, 2].map((i) => (
+          <Skeleton key={i} height={120} radius="md" />
+        ))}
+      </Stack>
+    );
+  }
+  if (hosts.length === 0) return <>{empty}</>;
+  return (
+    <Stack gap="sm">
+      {hosts.map((host) => (
+        <HostCard key={host.id} host={host} canAdminister={canAdminister} />
+      ))}
+    </Stack>
+  );
+}

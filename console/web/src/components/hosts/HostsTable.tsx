@@ -1,0 +1,140 @@
+import type { ReactNode } from 'react';
+import { Anchor, Stack, Table, Text } from '@mantine/core';
+import { Link } from 'react-router';
+import { formatDuration } from '../../format.js';
+import type { Host } from '../../types.js';
+import { HostStatusBadge } from '../HostStatusBadge.js';
+import { RelativeTime } from '../RelativeTime.js';
+import { SortableTh, type SortState } from '../SortableTh.js';
+import { TableSkeleton } from '../TableSkeleton.js';
+import { HostApprovalActions } from './HostApprovalActions.js';
+import { liveStatus, type HostSortKey } from './hostColumns.js';
+import { CpuUsage, LoadAverage, MemoryUsage, NoFigure } from './HostMetrics.js';
+
+export function HostLastSeen({ host }: { host: Host }) {
+  if (host.online)
+    return (
+      <Text size="sm" c="teal.8" fw={500}>
+        now
+      </Text>
+    );
+  return <RelativeTime iso={host.lastSeenAt} />;
+}
+
+function HostRow({ host, canAdminister }: { host: Host; canAdminister: boolean }) {
+  const live = liveStatus(host);
+  return (
+    <Table.Tr data-host-id={host.id}>
+      <Table.Td>
+        <HostStatusBadge host={host} size="sm" />
+      </Table.Td>
+      <Table.Td maw={260}>
+        <Anchor component={Link} to={`/hosts/${encodeURIComponent(host.id)}`} fw={600} size="sm" className="gh-break">
+          {host.name}
+        </Anchor>
+        {host.status && host.status.hostname !== host.name && (
+          <Text size="xs" c="dimmed" className="gh-truncate" title={host.status.hostname}>
+            {host.status.hostname}
+          </Text>
+        )}
+      </Table.Td>
+      <Table.Td maw={220}>
+        {host.status ? (
+          <Text size="sm" className="gh-truncate" title={`${host.status.os} · ${host.status.arch}`}>
+            {host.status.os}
+          </Text>
+        ) : (
+          <NoFigure />
+        )}
+      </Table.Td>
+      <Table.Td>
+        {live ? (
+          <Text size="sm" className="gh-num" style={{ whiteSpace: 'nowrap' }}>
+            {formatDuration(live.uptimeSeconds)}
+          </Text>
+        ) : (
+          <NoFigure />
+        )}
+      </Table.Td>
+      <Table.Td>
+        <CpuUsage status={live} />
+      </Table.Td>
+      <Table.Td>
+        <MemoryUsage status={live} />
+      </Table.Td>
+      <Table.Td>
+        <LoadAverage status={live} />
+      </Table.Td>
+      <Table.Td>
+        <HostLastSeen host={host} />
+      </Table.Td>
+      <Table.Td>
+        <Text size="sm" ff="monospace" c={host.status ? undefined : 'dimmed'}>
+          {host.status?.agentVersion ?? '—'}
+        </Text>
+      </Table.Td>
+      {canAdminister && (
+        <Table.Td>{host.state === 'pending' ? <HostApprovalActions host={host} /> : null}</Table.Td>
+      )}
+    </Table.Tr>
+  );
+}
+
+export function HostsTable({
+  hosts,
+  loading,
+  sort,
+  onSort,
+  canAdminister,
+  empty,
+}: {
+  hosts: Host[];
+  loading: boolean;
+  sort: SortState<HostSortKey>;
+  onSort: (sort: SortState<HostSortKey>) => void;
+  canAdminister: boolean;
+  empty: ReactNode;
+}) {
+  const header = (column: HostSortKey, label: string, firstDescending = false) => (
+    <SortableTh column={column} sort={sort} onSort={onSort} firstDescending={firstDescending}>
+      {label}
+    </SortableTh>
+  );
+  const columns = canAdminister ? 10 : 9;
+  return (
+    <Table.ScrollContainer minWidth={1000} type="native">
+      <Table striped highlightOnHover stickyHeader verticalSpacing={8} aria-label="Hosts">
+        <Table.Thead>
+          <Table.Tr>
+            {header('status', 'Status')}
+            {header('name', 'Name')}
+            {header('os', 'OS')}
+            {header('uptime', 'Uptime', true)}
+            {header('cpu', 'CPU', true)}
+            {header('memory', 'Memory', true)}
+            {header('load', 'Load', true)}
+            {header('lastSeen', 'Last seen', true)}
+            {header('version', 'Agent')}
+            {canAdminister && <Table.Th aria-label="Actions" />}
+          </Table.Tr>
+        </Table.Thead>
+        {loading ? (
+          <TableSkeleton columns={columns} rows={5} />
+        ) : (
+          <Table.Tbody>
+            {hosts.map((host) => (
+              <HostRow key={host.id} host={host} canAdminister={canAdminister} />
+            ))}
+            {hosts.length === 0 && (
+              <Table.Tr>
+                <Table.Td colSpan={columns}>
+                  <Stack py="lg">{empty}</Stack>
+                </Table.Td>
+              </Table.Tr>
+            )}
+          </Table.Tbody>
+        )}
+      </Table>
+    </Table.ScrollContainer>
+  );
+}

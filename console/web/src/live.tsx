@@ -1,0 +1,136 @@
+/**
+ * The one live WebSocket (`/api/live`). Host messages go straight into the React Query cache, so every screen
+ * that shows a host updates by itself; audit entries go to whoever subscribed. When the socket drops it comes
+ * back with exponential backoff, and the header shows a quiet "reconnecting…" until it does.
+ */
+import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { api } from './api.js';
+import type { AuditEntry, Host, LiveMessage } from './types.js';
+
+export type LiveStatus = 'connecting' | 'open' | 'reconnecting';
+
+interface LiveContextValue {
+  status: LiveStatus;
+  subscribeAudit(listener: (entry: AuditEntry) => void): () => void;
+}
+
+const LiveContext = createContext<LiveContextValue | null>(null);
+
+export const hostsQueryKey = ['hosts'] as const;
+export const hostQueryKey = (id: string) => ['host', id] as const;
+
+/** Put one host into both the list and its own entry, keeping the list sorted by name like the API does. */
+export function storeHost(queryClient: QueryClient, host: Host): void {
+  queryClient.setQueryData<Host[]>(hostsQueryKey, (hosts) => {
+    if (!hosts) return hosts;
+    const others = hosts.filter((h) => h.id !== host.id);
+    return [...others, host].sort((a, b) => a.name.localeCompare(b.name));
+  });
+  queryClient.setQueryData(hostQueryKey(host.id), host);
+}
+
+function storeHosts(queryClient: QueryClient, hosts: Host[]): void {
+  queryClient.setQueryData(hostsQueryKey, hosts);
+  for (const host of hosts) queryClient.setQueryData(hostQueryKey(host.id), host);
+}
+
+function liveUrl(): string {
+  const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${window.location.host}/api/live`;
+}
+
+/** 1 s, 2 s, 4 s … capped at 30 s, with jitter so a restarted console is not hit by every browser at once. */
+function backoffMs(attempt: number): number {
+  const base = Math.min(30_000, 1000 * 2 ** attempt);
+  return base / 2 + Math.random() * (base / 2);
+}
+
+export function LiveProvider({ children }: { children: ReactNode }) {
+  const queryClient = useQueryClient();
+  const [status, setStatus] = useState<LiveStatus>('connecting');
+  const auditListeners = useRef(new Set<(entry: AuditEntry) => void>());
+
+  useEffect(() => {
+    let socket: WebSocket | undefined;
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
+    let pingTimer: ReturnType<typeof setInterval> | undefined;
+    let attempt = 0;
+    let stopped = false;
+
+    const handle = (message: LiveMessage) => {
+      switch (message.type) {
+        case 'hosts':
+          storeHosts(queryClient, message.hosts);
+          break;
+        case 'host':
+          storeHost(queryClient, message.host);
+          break;
+        case 'audit':
+          for (const listener of auditListeners.current) listener(message.entry);
+          break;
+        default:
+          break;
+      }
+    };
+
+    const connect = () => {
+      socket = new WebSocket(liveUrl());
+      socket.onopen = () => {
+        attempt = 0;
+        setStatus('open');
+        // Some proxies close idle sockets; a ping every 25 s keeps the path warm.
+        pingTimer = setInterval(() => socket?.readyState === WebSocket.OPEN && socket.send('{"type":"ping"}'), 25_000);
+      };
+      socket.onmessage = (event) => {
+        if (typeof event.data !== 'string') return;
+        try {
+          handle(JSON.parse(event.data) as LiveMessage);
+        } catch (error) {
+          console.warn('Unreadable live message', error);
+        }
+      };
+      socket.onclose = () => {
+        clearInterval(pingTimer);
+        if (stopped) return;
+        setStatus('reconnecting');
+        // A refused upgrade looks like any other close; asking for the session tells a dead session
+        // (which the session layer turns into a trip to the login page) from a dead network.
+        void api.get('/api/session').catch(() => undefined);
+        retryTimer = setTimeout(connect, backoffMs(attempt));
+        attempt += 1;
+      };
+    };
+
+    connect();
+    return () => {
+      stopped = true;
+      clearTimeout(retryTimer);
+      clearInterval(pingTimer);
+      socket?.close();
+    };
+  }, [queryClient]);
+
+  const value = useRef<Omit<LiveContextValue, 'status'>>({
+    subscribeAudit(listener) {
+      auditListeners.current.add(listener);
+      return () => {
+        auditListeners.current.delete(listener);
+      };
+    },
+  });
+
+  return <LiveContext.Provider value={{ status, ...value.current }}>{children}</LiveContext.Provider>;
+}
+
+export function useLiveStatus(): LiveStatus {
+  return useContext(LiveContext)?.status ?? 'connecting';
+}
+
+/** Run `listener` for every new audit entry the console announces while the component is mounted. */
+export function useLiveAudit(listener: (entry: AuditEntry) => void): void {
+  const subscribe = useContext(LiveContext)?.subscribeAudit;
+  const latest = useRef(listener);
+  latest.current = listener;
+  useEffect(() => subscribe?.((entry) => latest.current(entry)), [subscribe]);
+}
