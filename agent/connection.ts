@@ -68,6 +68,10 @@ export class ConsoleConnection {
       perMessageDeflate: false,
       maxPayload: maxControlFrameBytes + 64,
       handshakeTimeout: handshakeTimeoutMs,
+      // RFC 6455 masks client frames so that script in a browser cannot craft bytes that poison a proxy's cache.
+      // The agent is not a browser and runs no one's script; an all-zero mask lets ws skip a pass (and a copy)
+      // over every byte sent, which is most of the agent's CPU in a large download.
+      generateMask: (mask: Buffer) => mask.fill(0),
     });
     this.#socket = socket;
     let session: AgentSession | undefined;
