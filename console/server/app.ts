@@ -8,6 +8,7 @@ import { GatehouseError } from '../../modules/kernel/errors.js';
 import type { AppEnv } from './http/env.js';
 import { clientAddress, requireSession } from './http/auth.js';
 import { originCheck } from './http/origin.js';
+import { hostCheck } from './http/host-check.js';
 import { errorResponse, problemResponse } from './http/problems.js';
 import { securityHeaders } from './http/security-headers.js';
 import { auditRoutes } from './routes/audit.js';
@@ -28,6 +29,7 @@ export function createApp(services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.use('*', securityHeaders());
+  app.use('*', hostCheck(services.hostNames));
   app.use('*', async (c, next) => {
     c.set('address', clientAddress(c.env.incoming));
     return next();

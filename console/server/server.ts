@@ -20,6 +20,7 @@ import { Relay } from './relay.js';
 import { openSqliteStorage } from './storage/sqlite.js';
 import { loadTls } from './tls.js';
 import { upgradeHandler } from './upgrade.js';
+import { HostNames } from './http/host-check.js';
 import type { Services } from './services.js';
 import { log } from './log.js';
 
@@ -63,6 +64,7 @@ export async function startConsole(config: ConsoleConfig): Promise<RunningConsol
     loginLimiter: new LoginRateLimiter(),
     publicOrigin: publicOrigin(config),
     allowedOrigins: config.allowedOrigins.map((o) => new URL(o).origin),
+    hostNames: new HostNames([publicOrigin(config), ...config.allowedOrigins]),
     webDir: config.webDir ? resolve(config.webDir) : defaultWebDir(),
   };
 

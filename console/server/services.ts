@@ -7,6 +7,7 @@ import type { HostDirectory } from './hosts.js';
 import type { LiveUpdates } from './live.js';
 import type { Relay } from './relay.js';
 import type { Storage } from './storage/types.js';
+import type { HostNames } from './http/host-check.js';
 
 export interface Services {
   storage: Storage;
@@ -21,5 +22,7 @@ export interface Services {
   publicOrigin: string;
   /** Origins allowed besides the request's own. */
   allowedOrigins: readonly string[];
+  /** Host names this console answers to (DNS rebinding guard). */
+  hostNames: HostNames;
   webDir: string;
 }

@@ -24,6 +24,7 @@ export function upgradeHandler(services: Services, secure: boolean) {
     const path = (request.url ?? '').split('?')[0];
     const origin = request.headers.origin;
     const address = request.socket.remoteAddress ?? null;
+    if (!services.hostNames.allows(request.headers.host)) return refuse(403, 'Forbidden: unknown host name');
 
     if (path === '/agent') {
       if (origin !== undefined) return refuse(403, 'Forbidden: browsers may not open the agent socket');
