@@ -103,6 +103,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A bug that leaves a promise rejected unhandled is logged, not fatal: one bad request must not take down
+// every other session (an uncaught exception still ends the process, as its state can no longer be trusted).
+process.on('unhandledRejection', (reason) => {
+  log.error('unhandled rejection', { message: reason instanceof Error ? (reason.stack ?? reason.message) : String(reason) });
+});
+
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {

@@ -7,6 +7,7 @@ import { loadConfig, ConfigError } from './config.js';
 import { startConsole } from './server.js';
 import { openSqliteStorage } from './storage/sqlite.js';
 import { consoleVersion } from './agents/hub.js';
+import { log } from './log.js';
 
 const usage = `gatehouse-console ${consoleVersion}
 
@@ -88,6 +89,12 @@ async function main(argv: string[]): Promise<number> {
     process.once('SIGTERM', stop);
   });
 }
+
+// A bug that leaves a promise rejected unhandled is logged, not fatal: one bad request must not take down
+// every other session (an uncaught exception still ends the process, as its state can no longer be trusted).
+process.on('unhandledRejection', (reason) => {
+  log.error('unhandled rejection', { message: reason instanceof Error ? (reason.stack ?? reason.message) : String(reason) });
+});
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

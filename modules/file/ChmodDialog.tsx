@@ -118,7 +118,7 @@ export function ChmodDialog({
                 }}
                 error={octalValid ? undefined : '3 or 4 octal digits, e.g. 0644'}
                 w={120}
-                ff="monospace"
+                classNames={{ input: 'gh-mono-input' }}
                 maxLength={4}
               />
               <Code fz="sm" mb={octalValid ? 8 : 28}>

@@ -48,7 +48,7 @@ export function ChownDialog({
                 description="Name or numeric id"
                 value={user}
                 onChange={(event) => setUser(event.currentTarget.value)}
-                ff="monospace"
+                classNames={{ input: 'gh-mono-input' }}
                 autoComplete="off"
                 spellCheck={false}
                 data-autofocus
@@ -58,7 +58,7 @@ export function ChownDialog({
                 description="Name or numeric id"
                 value={group}
                 onChange={(event) => setGroup(event.currentTarget.value)}
-                ff="monospace"
+                classNames={{ input: 'gh-mono-input' }}
                 autoComplete="off"
                 spellCheck={false}
               />

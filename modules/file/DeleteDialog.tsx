@@ -50,7 +50,7 @@ export function DeleteDialog({
                   aria-label="Type the folder name to confirm"
                   value={typed}
                   onChange={(event) => setTyped(event.currentTarget.value)}
-                  ff="monospace"
+                  classNames={{ input: 'gh-mono-input' }}
                   autoComplete="off"
                   spellCheck={false}
                   data-autofocus

@@ -53,7 +53,7 @@ export function NameDialog({
               setTouched(true);
             }}
             error={touched ? problem : undefined}
-            ff="monospace"
+            classNames={{ input: 'gh-mono-input' }}
             spellCheck={false}
             autoComplete="off"
             data-autofocus

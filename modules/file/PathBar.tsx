@@ -67,7 +67,7 @@ export function PathBar({ path, onNavigate }: { path: string; onNavigate: (path:
           }}
           onBlur={() => !problem && setEditing(false)}
           error={problem}
-          ff="monospace"
+          classNames={{ input: 'gh-mono-input' }}
           style={{ flexGrow: 1 }}
           spellCheck={false}
           autoComplete="off"
@@ -105,7 +105,7 @@ export function PathBar({ path, onNavigate }: { path: string; onNavigate: (path:
             return (
               <Group key={segment.path} gap={0} wrap="nowrap" style={{ minWidth: 0, flexShrink: last ? 1 : 0 }}>
                 {index > 1 && (
-                  <Text size="sm" ff="monospace" c="dimmed" px={2} aria-hidden>
+                  <Text size="sm" ff="monospace" c="dimmed" px={1} aria-hidden>
                     /
                   </Text>
                 )}

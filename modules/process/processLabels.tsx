@@ -63,7 +63,7 @@ export function ProcessStateBadge({ state }: { state: string }) {
       variant={known?.color === 'gray' ? 'outline' : 'light'}
       color={known?.color ?? 'gray'}
       title={`State ${state}`}
-      style={{ textTransform: 'none' }}
+      style={{ textTransform: 'none', minWidth: 'max-content' }}
     >
       {known?.label ?? state}
     </Badge>

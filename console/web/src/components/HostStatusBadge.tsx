@@ -20,7 +20,7 @@ export function HostStatusBadge({ host, size = 'md' }: { host: Host; size?: 'sm'
       variant="light"
       size={size}
       leftSection={<Icon size={12} aria-hidden />}
-      style={{ flexShrink: 0 }}
+      style={{ flexShrink: 0, minWidth: 'max-content' }}
       data-status={condition}
     >
       {hostConditionLabel[condition]}

@@ -156,7 +156,7 @@ export function AuditPage() {
           value={action}
           onChange={(event) => setAction(event.currentTarget.value)}
           w={{ base: '100%', xs: 200 }}
-          ff="monospace"
+          classNames={{ input: 'gh-mono-input' }}
           autoComplete="off"
           spellCheck={false}
         />

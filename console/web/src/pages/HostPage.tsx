@@ -1,14 +1,32 @@
-import { Alert, Anchor, Box, Breadcrumbs, Button, EmptyState, Group, Paper, Skeleton, Stack, Tabs, Text, Title } from '@mantine/core';
-import { IconBan, IconClockHour4, IconPlugConnectedX, IconPuzzleOff, IconServerOff } from '@tabler/icons-react';
+import {
+  Alert,
+  Anchor,
+  Box,
+  Breadcrumbs,
+  Button,
+  Collapse,
+  EmptyState,
+  Group,
+  Paper,
+  Skeleton,
+  Stack,
+  Tabs,
+  Text,
+  Title,
+  UnstyledButton,
+} from '@mantine/core';
+import { useLocalStorage } from '@mantine/hooks';
+import { IconBan, IconChevronDown, IconChevronUp, IconClockHour4, IconPlugConnectedX, IconPuzzleOff, IconServerOff } from '@tabler/icons-react';
 import { Link, Navigate, useNavigate, useParams } from 'react-router';
 import { isApiError } from '../api.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { HostAdminMenu } from '../components/hosts/HostAdminMenu.js';
 import { HostApprovalActions } from '../components/hosts/HostApprovalActions.js';
-import { HostDetails } from '../components/hosts/HostDetails.js';
+import { HostDetails, HostSummaryLine } from '../components/hosts/HostDetails.js';
 import { HostStatusBadge } from '../components/HostStatusBadge.js';
 import { RelativeTime } from '../components/RelativeTime.js';
 import { useHost } from '../hooks/useHosts.js';
+import { usePhone } from '../hooks/usePhone.js';
 import { hostCondition } from '../hostStatus.js';
 import { modulePages, pagesForModules } from '../modulePages.js';
 import { isAdministrator, useUser } from '../session.js';
@@ -98,6 +116,13 @@ export function HostPage() {
   const admin = isAdministrator(user);
   const query = useHost(hostId);
   const host = query.data;
+  const phone = usePhone();
+  // Folded by default on a phone, where the module page needs the room; remembered either way.
+  const [detailsShown, setDetailsShown] = useLocalStorage({
+    key: `gatehouse.host-details.${phone ? 'phone' : 'wide'}`,
+    defaultValue: !phone,
+    getInitialValueInEffect: false,
+  });
 
   if (!host) {
     if (query.isError) {
@@ -118,12 +143,14 @@ export function HostPage() {
 
   // Keep the open page when the agent drops for a moment (an unsaved edit must survive a blip); its calls
   // then fail with host-offline, which the page shows.
-  const tabs = pagesForModules(host.modules);
+  // A pending or revoked host may still list modules, but the console refuses every call to it.
+  const approved = host.state === 'approved';
+  const tabs = approved ? pagesForModules(host.modules) : [];
   const openPage = modulePages.find((page) => page.name === module);
-  if (openPage && !tabs.includes(openPage)) tabs.push(openPage);
+  if (approved && openPage && !tabs.includes(openPage)) tabs.push(openPage);
   const firstTab = tabs[0];
   if (!module && firstTab) return <Navigate to={`/hosts/${encodeURIComponent(host.id)}/${firstTab.name}`} replace />;
-  const unknownModule = module !== undefined && !openPage;
+  const unknownModule = approved && module !== undefined && !openPage;
   const serving = openPage ? host.modules.includes(openPage.name) : true;
 
   return (
@@ -138,7 +165,7 @@ export function HostPage() {
       </Breadcrumbs>
 
       <Paper withBorder radius="md" p={{ base: 'sm', sm: 'md' }}>
-        <Group justify="space-between" align="flex-start" wrap="nowrap" mb="md" gap="sm">
+        <Group justify="space-between" align="flex-start" wrap="nowrap" gap="sm">
           <Group gap="sm" align="center" style={{ minWidth: 0 }}>
             <Title order={2} className="gh-break" data-testid="host-name">
               {host.name}
@@ -147,7 +174,26 @@ export function HostPage() {
           </Group>
           {admin && <HostAdminMenu host={host} />}
         </Group>
-        <HostDetails host={host} />
+        <Collapse expanded={detailsShown}>
+          <Box pt="md">
+            <HostDetails host={host} />
+          </Box>
+        </Collapse>
+        <Group justify="space-between" wrap="nowrap" gap="xs" mt={detailsShown ? 'xs' : 4}>
+          <Box style={{ minWidth: 0 }}>{!detailsShown && <HostSummaryLine host={host} />}</Box>
+          <UnstyledButton
+            onClick={() => setDetailsShown((shown) => !shown)}
+            aria-expanded={detailsShown}
+            fz="xs"
+            c="dimmed"
+            style={{ flexShrink: 0 }}
+          >
+            <Group gap={4} wrap="nowrap">
+              {detailsShown ? 'Hide details' : 'Show details'}
+              {detailsShown ? <IconChevronUp size={14} /> : <IconChevronDown size={14} />}
+            </Group>
+          </UnstyledButton>
+        </Group>
       </Paper>
 
       {unknownModule ? (

@@ -5,9 +5,17 @@ import { formatDateTime, formatRelative, shorten } from '../../format.js';
 import type { AuditEntry } from '../../types.js';
 import { TableSkeleton } from '../TableSkeleton.js';
 
-export function AuditResultBadge({ result }: { result: string }) {
+export function AuditResultBadge({ result, phase }: { result: string; phase: string }) {
+  // A request that went through has no outcome of its own yet; its `completed` entry carries it.
+  if (phase === 'requested' && result === 'ok') {
+    return (
+      <Text size="sm" c="dimmed" aria-label="no result yet">
+        —
+      </Text>
+    );
+  }
   return result === 'ok' ? (
-    <Badge color="teal" variant="light" size="sm">
+    <Badge color="teal" variant="light" size="sm" style={{ textTransform: 'none' }}>
       ok
     </Badge>
   ) : (
@@ -52,7 +60,7 @@ function AuditRow({ entry, fresh }: { entry: AuditEntry; fresh: boolean }) {
         </Text>
       </Table.Td>
       <Table.Td>
-        <AuditResultBadge result={entry.result} />
+        <AuditResultBadge result={entry.result} phase={entry.phase} />
       </Table.Td>
       <Table.Td>
         {entry.paramsDigest ? (

@@ -57,3 +57,19 @@ export function HostDetails({ host }: { host: Host }) {
     </SimpleGrid>
   );
 }
+
+/** One line for when the details are folded away: what the host runs and how busy it is. */
+export function HostSummaryLine({ host }: { host: Host }) {
+  const live = liveStatus(host);
+  const parts = [host.status?.os];
+  if (live) {
+    parts.push(`up ${formatDuration(live.uptimeSeconds)}`);
+    parts.push(`CPU ${live.cpuPercent.toFixed(0)} %`);
+    parts.push(`memory ${formatUsedOfTotal(live.memoryUsedBytes, live.memoryTotalBytes)}`);
+  }
+  return (
+    <Text size="sm" c="dimmed" className="gh-break">
+      {parts.filter(Boolean).join(' · ') || 'No report from this host yet'}
+    </Text>
+  );
+}

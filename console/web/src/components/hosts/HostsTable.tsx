@@ -21,7 +21,7 @@ export function HostLastSeen({ host }: { host: Host }) {
   return <RelativeTime iso={host.lastSeenAt} />;
 }
 
-function HostRow({ host, canAdminister }: { host: Host; canAdminister: boolean }) {
+function HostRow({ host, withActions }: { host: Host; withActions: boolean }) {
   const live = liveStatus(host);
   return (
     <Table.Tr data-host-id={host.id}>
@@ -73,9 +73,7 @@ function HostRow({ host, canAdminister }: { host: Host; canAdminister: boolean }
           {host.status?.agentVersion ?? '—'}
         </Text>
       </Table.Td>
-      {canAdminister && (
-        <Table.Td>{host.state === 'pending' ? <HostApprovalActions host={host} /> : null}</Table.Td>
-      )}
+      {withActions && <Table.Td>{host.state === 'pending' ? <HostApprovalActions host={host} /> : null}</Table.Td>}
     </Table.Tr>
   );
 }
@@ -100,9 +98,11 @@ export function HostsTable({
       {label}
     </SortableTh>
   );
-  const columns = canAdminister ? 10 : 9;
+  // The column for Approve / Revoke only appears while some host is waiting for approval.
+  const withActions = canAdminister && hosts.some((host) => host.state === 'pending');
+  const columns = withActions ? 10 : 9;
   return (
-    <Table.ScrollContainer minWidth={1000} type="native">
+    <Table.ScrollContainer minWidth={960} type="native">
       <Table striped highlightOnHover stickyHeader verticalSpacing={8} aria-label="Hosts">
         <Table.Thead>
           <Table.Tr>
@@ -112,10 +112,10 @@ export function HostsTable({
             {header('uptime', 'Uptime', true)}
             {header('cpu', 'CPU', true)}
             {header('memory', 'Memory', true)}
-            {header('load', 'Load', true)}
+            {header('load', 'Load 1 min', true)}
             {header('lastSeen', 'Last seen', true)}
             {header('version', 'Agent')}
-            {canAdminister && <Table.Th aria-label="Actions" />}
+            {withActions && <Table.Th aria-label="Actions" />}
           </Table.Tr>
         </Table.Thead>
         {loading ? (
@@ -123,7 +123,7 @@ export function HostsTable({
         ) : (
           <Table.Tbody>
             {hosts.map((host) => (
-              <HostRow key={host.id} host={host} canAdminister={canAdminister} />
+              <HostRow key={host.id} host={host} withActions={withActions} />
             ))}
             {hosts.length === 0 && (
               <Table.Tr>
