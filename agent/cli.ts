@@ -11,6 +11,7 @@ import { loadModuleHandlers } from './modules.js';
 import { Dispatcher } from './dispatcher.js';
 import { ConsoleConnection } from './connection.js';
 import { agentVersion } from './version.js';
+import { installService } from './service.js';
 import { log } from './log.js';
 
 const usage = `gatehouse-agent ${agentVersion}
@@ -21,6 +22,8 @@ Usage:
       the console's "Add host" dialog, and pin the console's certificate.
   gatehouse-agent run [--data DIR] [--policy FILE]
       Connect to the console and serve it. Reconnects by itself when the link drops.
+  gatehouse-agent install-service [--data DIR]
+      Install and start a systemd unit that runs the agent at boot (as root).
 
 Options:
   --data DIR      where the identity is kept (default: $GATEHOUSE_AGENT_DATA, else
@@ -86,6 +89,12 @@ async function main(argv: string[]): Promise<number> {
         process.once('SIGTERM', stop);
         connection.start();
       });
+    }
+    case 'install-service': {
+      await loadIdentity(dataDir); // refuse to install a service that cannot connect
+      const unit = await installService(dataDir);
+      process.stdout.write(`Installed ${unit}; the agent is running and will start at boot.\n`);
+      return 0;
     }
     case 'version':
     case '--version':

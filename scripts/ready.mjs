@@ -40,7 +40,7 @@ export function ensureDependencies() {
 }
 
 const sourceDirs = ['agent', 'console/server', 'console/web/src', 'modules', 'scripts', 'bench'];
-const sourceFiles = ['package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'console/web/index.html', 'console/web/vite.config.ts'];
+const sourceFiles = ['package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'console/web/index.html', 'console/web/vite.config.ts', 'agent/bundle.config.ts'];
 
 function newestMtime(path) {
   if (!existsSync(path)) return 0;
@@ -67,5 +67,6 @@ export function ensureBuilt({ force = false } = {}) {
 export function build() {
   run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
   run(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'console/web/vite.config.ts', '--logLevel', 'warn']);
+  run(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'agent/bundle.config.ts']);
   writeFileSync(buildStamp, `${new Date().toISOString()}\n`);
 }

@@ -12,6 +12,7 @@ import { hostCheck } from './http/host-check.js';
 import { errorResponse, problemResponse } from './http/problems.js';
 import { securityHeaders } from './http/security-headers.js';
 import { auditRoutes } from './routes/audit.js';
+import { agentDownloadRoutes } from './routes/agent-download.js';
 import { enrollmentTokenRoutes, enrollRoutes } from './routes/enrollment.js';
 import { fileRoutes } from './routes/files.js';
 import { hostRoutes } from './routes/hosts.js';
@@ -47,6 +48,8 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.get('/api/health', (c) => c.json({ status: 'ok', version: consoleVersion }));
   app.route('/api/session', sessionRoutes(services));
   app.route('/agent/enroll', enrollRoutes(services));
+  app.route('/agent', agentDownloadRoutes(services.agentBundle));
+  app.all('/agent/*', (c) => problemResponse(c, 'not-found', `no route ${c.req.method} ${c.req.path}`));
 
   app.use('/api/*', requireSession(services.storage));
   app.route('/api/hosts', hostRoutes(services));

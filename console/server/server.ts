@@ -34,11 +34,10 @@ export interface RunningConsole {
   close(): Promise<void>;
 }
 
-/** The built web app, found relative to this file whether it runs from dist/ or from source. */
-function defaultWebDir(): string {
+/** The repository (or package) root, found relative to this file whether it runs from dist/ or from source. */
+function packageRoot(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  const root = here.includes(`${join('dist', 'console', 'server')}`) ? resolve(here, '../../..') : resolve(here, '../..');
-  return join(root, 'console', 'web', 'dist');
+  return here.includes(join('dist', 'console', 'server')) ? resolve(here, '../../..') : resolve(here, '../..');
 }
 
 export async function startConsole(config: ConsoleConfig): Promise<RunningConsole> {
@@ -65,7 +64,9 @@ export async function startConsole(config: ConsoleConfig): Promise<RunningConsol
     publicOrigin: publicOrigin(config),
     allowedOrigins: config.allowedOrigins.map((o) => new URL(o).origin),
     hostNames: new HostNames([publicOrigin(config), ...config.allowedOrigins]),
-    webDir: config.webDir ? resolve(config.webDir) : defaultWebDir(),
+    webDir: config.webDir ? resolve(config.webDir) : join(packageRoot(), 'console', 'web', 'dist'),
+    agentBundle: join(packageRoot(), 'dist', 'agent-bundle', 'gatehouse-agent.mjs'),
+    publicKeyPin: tls?.publicKeyPin,
   };
 
   const app = createApp(services);

@@ -25,4 +25,8 @@ export interface Services {
   /** Host names this console answers to (DNS rebinding guard). */
   hostNames: HostNames;
   webDir: string;
+  /** The single-file agent (dist/agent-bundle/gatehouse-agent.mjs) served to machines being enrolled. */
+  agentBundle: string;
+  /** curl's --pinnedpubkey value for this console's certificate; undefined on plain HTTP. */
+  publicKeyPin: string | undefined;
 }

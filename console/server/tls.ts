@@ -2,7 +2,7 @@
  * The console's TLS certificate: from files the administrator gives, or generated once on first start and
  * kept in DATA/tls/ (so the fingerprint agents pinned stays valid across restarts).
  */
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
@@ -14,26 +14,33 @@ export interface TlsMaterial {
   key: string;
   /** SHA-256 of the certificate's DER, lower-case hex without colons: what agents pin. */
   fingerprint: string;
+  /** curl's --pinnedpubkey form of the key (sha256//base64 of the SPKI), for the one-line installer. */
+  publicKeyPin: string;
 }
 
 export function fingerprintOf(certPem: string): string {
   return new X509Certificate(certPem).fingerprint256.replaceAll(':', '').toLowerCase();
 }
 
+export function publicKeyPinOf(certPem: string): string {
+  const spki = new X509Certificate(certPem).publicKey.export({ type: 'spki', format: 'der' });
+  return `sha256//${createHash('sha256').update(spki).digest('base64')}`;
+}
+
+function material(cert: string, key: string): TlsMaterial {
+  return { cert, key, fingerprint: fingerprintOf(cert), publicKeyPin: publicKeyPinOf(cert) };
+}
+
 export async function loadTls(config: ConsoleConfig): Promise<TlsMaterial | undefined> {
   if (config.tls === 'off') return undefined;
   if (config.tls === 'files') {
-    const cert = await readFile(config.tlsCert!, 'utf8');
-    const key = await readFile(config.tlsKey!, 'utf8');
-    return { cert, key, fingerprint: fingerprintOf(cert) };
+    return material(await readFile(config.tlsCert!, 'utf8'), await readFile(config.tlsKey!, 'utf8'));
   }
   const dir = join(config.dataDir, 'tls');
   const certPath = join(dir, 'console-cert.pem');
   const keyPath = join(dir, 'console-key.pem');
   try {
-    const cert = await readFile(certPath, 'utf8');
-    const key = await readFile(keyPath, 'utf8');
-    return { cert, key, fingerprint: fingerprintOf(cert) };
+    return material(await readFile(certPath, 'utf8'), await readFile(keyPath, 'utf8'));
   } catch {
     // First start: make one.
   }
@@ -57,5 +64,5 @@ export async function loadTls(config: ConsoleConfig): Promise<TlsMaterial | unde
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await writeFile(keyPath, generated.private, { mode: 0o600 });
   await writeFile(certPath, generated.cert, { mode: 0o644 });
-  return { cert: generated.cert, key: generated.private, fingerprint: fingerprintOf(generated.cert) };
+  return material(generated.cert, generated.private);
 }

@@ -25,7 +25,7 @@ export function enrollmentTokenRoutes(services: Services): Hono<AppEnv> {
       detail: `token ${issued.id}${request.autoApprove ? ', auto-approve' : ''}, expires ${issued.expiresAt}${request.note ? `: ${request.note}` : ''}`,
     });
     const command = `gatehouse-agent enroll --console ${publicOrigin} --token ${issued.token}`;
-    return c.json({ ...issued, command }, 201);
+    return c.json({ ...issued, command, installCommand: installCommand(publicOrigin, issued.token, services.publicKeyPin) }, 201);
   });
 
   app.get('/', async (c) => {
@@ -48,7 +48,18 @@ export function enrollmentTokenRoutes(services: Services): Hono<AppEnv> {
   return app;
 }
 
-/** Routes under /api/enroll, used by agents: authenticated by the token, not by a session. */
+/**
+ * One line for a machine that has only Node.js: fetch the agent from this console (over TLS, the download is
+ * pinned to this console's key, so curl's -k skips only the CA check, not the identity check), enroll, and
+ * install it as a systemd service.
+ */
+export function installCommand(origin: string, token: string, publicKeyPin: string | undefined): string {
+  const fetch = publicKeyPin ? `curl -fsSL -k --pinnedpubkey '${publicKeyPin}'` : 'curl -fsSL';
+  const bin = '/usr/local/bin/gatehouse-agent';
+  return `${fetch} ${origin}/agent/gatehouse-agent.mjs -o ${bin} && chmod 755 ${bin} && ${bin} enroll --console ${origin} --token ${token} && ${bin} install-service`;
+}
+
+/** Routes under /agent/enroll, used by agents: authenticated by the token, not by a session. */
 export function enrollRoutes(services: Services): Hono<AppEnv> {
   const { enrollment, audit, hosts } = services;
   const app = new Hono<AppEnv>();
