@@ -136,7 +136,13 @@ export default function FileEditor({ hostId, path, onClose }: { hostId: string; 
     <Stack gap="sm">
       <Group justify="space-between" gap="sm" wrap="nowrap" align="center">
         <Group gap="sm" wrap="nowrap" style={{ minWidth: 0 }}>
-          <Button variant="default" size="xs" leftSection={<IconArrowLeft size={14} />} onClick={onClose}>
+          <Button
+            variant="default"
+            size="xs"
+            leftSection={<IconArrowLeft size={14} />}
+            onClick={onClose}
+            style={{ flexShrink: 0 }}
+          >
             Folder
           </Button>
           <div style={{ minWidth: 0 }}>
@@ -162,6 +168,7 @@ export default function FileEditor({ hostId, path, onClose }: { hostId: string; 
           disabled={!modified}
           loading={save.isPending}
           title="Save (Ctrl+S / ⌘S)"
+          style={{ flexShrink: 0 }}
         >
           Save
         </Button>

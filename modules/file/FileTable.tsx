@@ -3,6 +3,7 @@ import { Group, Table, Text, UnstyledButton } from '@mantine/core';
 import { IconArrowBackUp } from '@tabler/icons-react';
 import { SortableTh, type SortState } from '../../console/web/src/components/SortableTh.js';
 import { TableSkeleton } from '../../console/web/src/components/TableSkeleton.js';
+import { usePhone } from '../../console/web/src/hooks/usePhone.js';
 import { formatBytes, formatDateTime, formatMode, formatOctalMode, formatRelative } from '../../console/web/src/format.js';
 import type { FileEntry } from './contract.js';
 import { FileActions, type FileAction } from './FileActions.js';
@@ -88,17 +89,17 @@ function FileRow({
           {entry.type === 'file' ? formatBytes(entry.size) : '—'}
         </Text>
       </Table.Td>
-      <Table.Td>
+      <Table.Td visibleFrom="sm">
         <Text size="sm" ff="monospace" title={`${formatOctalMode(entry.mode)} (octal)`} style={{ whiteSpace: 'nowrap' }}>
           {formatMode(entry.mode)}
         </Text>
       </Table.Td>
-      <Table.Td>
+      <Table.Td visibleFrom="sm">
         <Text size="sm" ff="monospace" style={{ whiteSpace: 'nowrap' }} title={`uid ${entry.uid}, gid ${entry.gid}`}>
           {entry.user}:{entry.group}
         </Text>
       </Table.Td>
-      <Table.Td>
+      <Table.Td visibleFrom="sm">
         <Text size="sm" title={formatRelative(entry.modifiedAt, now)} style={{ whiteSpace: 'nowrap' }} className="gh-num">
           {formatDateTime(entry.modifiedAt).slice(0, 16)}
         </Text>
@@ -135,26 +136,35 @@ export function FileTable({
   onAction: (entry: FileEntry, action: FileAction) => void;
   empty: ReactNode;
 }) {
-  const header = (column: FileSortKey, label: string, align: 'left' | 'right' = 'left', firstDescending = false) => (
-    <SortableTh column={column} sort={sort} onSort={onSort} align={align} firstDescending={firstDescending}>
+  const phone = usePhone();
+  // On a phone: name, size and the menu; mode, owner and time need a wider screen.
+  const header = (column: FileSortKey, label: string, align: 'left' | 'right' = 'left', firstDescending = false, wideOnly = false) => (
+    <SortableTh
+      column={column}
+      sort={sort}
+      onSort={onSort}
+      align={align}
+      firstDescending={firstDescending}
+      visibleFrom={wideOnly ? 'sm' : undefined}
+    >
       {label}
     </SortableTh>
   );
   return (
-    <Table.ScrollContainer minWidth={760} type="native">
-      <Table striped highlightOnHover stickyHeader verticalSpacing={5} aria-label={`Contents of ${path}`}>
+    <Table.ScrollContainer minWidth={phone ? 300 : 760} type="native">
+      <Table striped highlightOnHover stickyHeader verticalSpacing={5} horizontalSpacing={phone ? 6 : "sm"} aria-label={`Contents of ${path}`}>
         <Table.Thead>
           <Table.Tr>
             {header('name', 'Name')}
             {header('size', 'Size', 'right', true)}
-            {header('mode', 'Mode')}
-            {header('owner', 'Owner')}
-            {header('modified', 'Modified', 'left', true)}
+            {header('mode', 'Mode', 'left', false, true)}
+            {header('owner', 'Owner', 'left', false, true)}
+            {header('modified', 'Modified', 'left', true, true)}
             <Table.Th w={40} aria-label="Actions" />
           </Table.Tr>
         </Table.Thead>
         {loading ? (
-          <TableSkeleton columns={6} rows={8} />
+          <TableSkeleton columns={phone ? 3 : 6} rows={8} />
         ) : (
           <Table.Tbody>
             {path !== '/' && (

@@ -64,7 +64,7 @@ export const ProcessRow = memo(function ProcessRow({
       <Table.Td>
         <Mono>{process.pid}</Mono>
       </Table.Td>
-      <Table.Td maw={120}>
+      <Table.Td maw={120} visibleFrom="sm">
         <Text size="sm" className="gh-truncate" title={`${process.user} (uid ${process.uid})`}>
           {process.user}
         </Text>
@@ -75,10 +75,10 @@ export const ProcessRow = memo(function ProcessRow({
       <Table.Td>
         <Mono>{formatBytes(process.residentBytes)}</Mono>
       </Table.Td>
-      <Table.Td>
+      <Table.Td visibleFrom="sm">
         <ProcessStateBadge state={process.state} />
       </Table.Td>
-      <Table.Td>
+      <Table.Td visibleFrom="sm">
         <Text size="sm" title={formatDateTime(process.startedAt)} style={{ whiteSpace: 'nowrap' }}>
           {formatRelative(process.startedAt, now)}
         </Text>

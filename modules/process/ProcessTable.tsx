@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Table } from '@mantine/core';
 import { SortableTh, type SortState } from '../../console/web/src/components/SortableTh.js';
 import { TableSkeleton } from '../../console/web/src/components/TableSkeleton.js';
+import { usePhone } from '../../console/web/src/hooks/usePhone.js';
 import type { ProcessInfo } from './contract.js';
 import { ProcessRow, type ProcessRowHandlers, type TreePosition } from './ProcessRow.js';
 
@@ -50,33 +51,48 @@ export function ProcessTable({
   now: number;
   empty: ReactNode;
 }) {
-  const header = (column: ProcessSortKey, label: string, align: 'left' | 'right' = 'left', firstDescending = false) =>
+  const phone = usePhone();
+  // On a phone: PID, CPU, memory, command and the menu; user, state and start time need a wider screen.
+  const header = (
+    column: ProcessSortKey,
+    label: string,
+    align: 'left' | 'right' = 'left',
+    firstDescending = false,
+    wideOnly = false,
+  ) =>
     sort ? (
-      <SortableTh column={column} sort={sort} onSort={onSort} align={align} firstDescending={firstDescending}>
+      <SortableTh
+        column={column}
+        sort={sort}
+        onSort={onSort}
+        align={align}
+        firstDescending={firstDescending}
+        visibleFrom={wideOnly ? 'sm' : undefined}
+      >
         {label}
       </SortableTh>
     ) : (
-      <Table.Th ta={align} style={{ whiteSpace: 'nowrap' }}>
+      <Table.Th ta={align} style={{ whiteSpace: 'nowrap' }} visibleFrom={wideOnly ? 'sm' : undefined}>
         {label}
       </Table.Th>
     );
   return (
-    <Table.ScrollContainer minWidth={860} type="native">
-      <Table striped highlightOnHover stickyHeader verticalSpacing={4} aria-label="Processes">
+    <Table.ScrollContainer minWidth={phone ? 340 : 860} type="native">
+      <Table striped highlightOnHover stickyHeader verticalSpacing={4} horizontalSpacing={phone ? 6 : "sm"} aria-label="Processes">
         <Table.Thead>
           <Table.Tr>
             {header('pid', 'PID', 'right')}
-            {header('user', 'User')}
+            {header('user', 'User', 'left', false, true)}
             {header('cpu', 'CPU %', 'right', true)}
             {header('memory', 'Memory', 'right', true)}
-            {header('state', 'State')}
-            {header('started', 'Started', 'left', true)}
+            {header('state', 'State', 'left', false, true)}
+            {header('started', 'Started', 'left', true, true)}
             {header('command', 'Command')}
             <Table.Th w={40} aria-label="Actions" />
           </Table.Tr>
         </Table.Thead>
         {loading ? (
-          <TableSkeleton columns={8} rows={10} />
+          <TableSkeleton columns={phone ? 5 : 8} rows={10} />
         ) : (
           <Table.Tbody>
             {rows.map((row) => (

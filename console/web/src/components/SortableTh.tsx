@@ -16,6 +16,7 @@ export function SortableTh<K extends string>({
   align = 'left',
   width,
   firstDescending = false,
+  visibleFrom,
 }: {
   column: K;
   sort: SortState<K>;
@@ -25,12 +26,15 @@ export function SortableTh<K extends string>({
   width?: number | string;
   /** Numbers (CPU, memory) are most useful biggest first. */
   firstDescending?: boolean;
+  /** Hide the column below this breakpoint (its cells must say the same). */
+  visibleFrom?: 'xs' | 'sm' | 'md' | 'lg';
 }) {
   const active = sort.key === column;
   const Icon = active ? (sort.descending ? IconChevronDown : IconChevronUp) : IconSelector;
   return (
     <Table.Th
       w={width}
+      visibleFrom={visibleFrom}
       aria-sort={active ? (sort.descending ? 'descending' : 'ascending') : 'none'}
       style={{ whiteSpace: 'nowrap' }}
     >

@@ -4,9 +4,11 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { IconFilterOff, IconListSearch } from '@tabler/icons-react';
 import { api } from '../api.js';
+import { AuditCardList } from '../components/audit/AuditCardList.js';
 import { AuditTable } from '../components/audit/AuditTable.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { useHosts } from '../hooks/useHosts.js';
+import { usePhone } from '../hooks/usePhone.js';
 import { useLiveAudit, useLiveStatus } from '../live.js';
 import type { AuditEntry, AuditPage as AuditPageResult } from '../types.js';
 
@@ -28,6 +30,7 @@ function matchesFilters(entry: AuditEntry, filters: AuditFilters): boolean {
 
 export function AuditPage() {
   const hosts = useHosts();
+  const phone = usePhone();
   const liveStatus = useLiveStatus();
   const [user, setUser] = useState('');
   const [host, setHost] = useState<string | null>(null);
@@ -135,7 +138,17 @@ export function AuditPage() {
           placeholder="Any user"
           value={user}
           onChange={(event) => setUser(event.currentTarget.value)}
-          w={{ base: '100%', xs: 180 }}
+          w={{ base: 'calc(50% - 6px)', xs: 180 }}
+          autoComplete="off"
+          spellCheck={false}
+        />
+        <TextInput
+          label="Action"
+          placeholder="e.g. process.signal"
+          value={action}
+          onChange={(event) => setAction(event.currentTarget.value)}
+          w={{ base: 'calc(50% - 6px)', xs: 200 }}
+          classNames={{ input: 'gh-mono-input' }}
           autoComplete="off"
           spellCheck={false}
         />
@@ -150,16 +163,6 @@ export function AuditPage() {
           nothingFoundMessage="No such host"
           w={{ base: '100%', xs: 220 }}
         />
-        <TextInput
-          label="Action"
-          placeholder="e.g. process.signal"
-          value={action}
-          onChange={(event) => setAction(event.currentTarget.value)}
-          w={{ base: '100%', xs: 200 }}
-          classNames={{ input: 'gh-mono-input' }}
-          autoComplete="off"
-          spellCheck={false}
-        />
         {filtered && (
           <Button variant="subtle" onClick={clearFilters}>
             Clear filters
@@ -169,6 +172,8 @@ export function AuditPage() {
 
       {audit.isError && !audit.data ? (
         <ErrorAlert error={audit.error} title="Could not load the audit log" onRetry={() => void audit.refetch()} />
+      ) : phone ? (
+        <AuditCardList entries={entries} loading={audit.isPending} freshIds={freshIds} empty={empty} />
       ) : (
         <AuditTable entries={entries} loading={audit.isPending} freshIds={freshIds} empty={empty} />
       )}

@@ -35,20 +35,29 @@ function HostCard({ host, canAdminister }: { host: Host; canAdminister: boolean 
         </Stack>
         <HostStatusBadge host={host} size="sm" />
       </Group>
-      <SimpleGrid cols={2} spacing="xs" verticalSpacing={6} mt="xs">
-        <Figure label="CPU">
-          <CpuUsage status={live} />
-        </Figure>
-        <Figure label="Memory">
-          <MemoryUsage status={live} />
-        </Figure>
-        <Figure label="Uptime">
-          <Text size="sm">{live ? formatDuration(live.uptimeSeconds) : '—'}</Text>
-        </Figure>
-        <Figure label="Last seen">
+      {live ? (
+        <SimpleGrid cols={2} spacing="xs" verticalSpacing={6} mt="xs">
+          <Figure label="CPU">
+            <CpuUsage status={live} />
+          </Figure>
+          <Figure label="Memory">
+            <MemoryUsage status={live} />
+          </Figure>
+          <Figure label="Uptime">
+            <Text size="sm">{formatDuration(live.uptimeSeconds)}</Text>
+          </Figure>
+          <Figure label="Last seen">
+            <HostLastSeen host={host} />
+          </Figure>
+        </SimpleGrid>
+      ) : (
+        <Group gap={6} mt={6}>
+          <Text size="sm" c="dimmed">
+            Last seen
+          </Text>
           <HostLastSeen host={host} />
-        </Figure>
-      </SimpleGrid>
+        </Group>
+      )}
       {canAdminister && host.state === 'pending' && (
         <Group mt="sm">
           <HostApprovalActions host={host} size="sm" />
