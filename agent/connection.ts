@@ -108,6 +108,12 @@ export class ConsoleConnection {
     });
     socket.on('error', (err) => {
       closeReason = err.message;
+      // With the pinned certificate as the only trust anchor, a different certificate fails chain verification
+      // before the fingerprint check runs; say what that means rather than "self-signed certificate".
+      const code = (err as NodeJS.ErrnoException).code ?? '';
+      if (this.#identity.certPem && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
+        closeReason = `console certificate does not match the pinned fingerprint ${this.#identity.certFingerprint.slice(0, 16)}… (${err.message})`;
+      }
     });
     socket.on('close', () => {
       clearInterval(watchdog);

@@ -48,13 +48,18 @@ export async function enroll(options: EnrollOptions): Promise<Identity & { state
     certPem = derToPem(cert.raw);
     const secretHash = createHash('sha256').update(secret).digest('hex');
     httpsAgent = new HttpsAgent({ ca: certPem, checkServerIdentity: pinnedIdentityCheck(certFingerprint) });
-    const proof = proofResponse.parse(await request(url, `/agent/enroll/proof?id=${tokenId}`, 'GET', undefined, httpsAgent));
-    if (!proofMatches(enrollmentProof(secretHash, certFingerprint), proof.proof)) {
-      throw new Error(
-        `the server at ${url.host} could not prove it issued this token (certificate ${certFingerprint.slice(0, 16)}…): ` +
-          'either the token is wrong or something is intercepting the connection. Nothing was sent.',
+    const notProven = (detail: string) =>
+      new Error(
+        `the server at ${url.host} could not prove it issued this token (certificate ${certFingerprint.slice(0, 16)}…; ${detail}): ` +
+          'either the token is wrong, it was issued by another console, or something is intercepting the connection. Nothing was sent.',
       );
+    let proof: string;
+    try {
+      proof = proofResponse.parse(await request(url, `/agent/enroll/proof?id=${tokenId}`, 'GET', undefined, httpsAgent)).proof;
+    } catch (err) {
+      throw notProven(`it answered: ${(err as Error).message}`);
     }
+    if (!proofMatches(enrollmentProof(secretHash, certFingerprint), proof)) throw notProven('its proof does not match');
   }
 
   const keyPair = generateKeyPair();

@@ -3,7 +3,7 @@
  * never overwritten without the operator choosing to; unsaved edits hold navigation until they are discarded.
  * Loaded lazily: CodeMirror is the heaviest thing in the app.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Alert, Badge, Button, Group, Modal, Paper, Skeleton, Stack, Text, useComputedColorScheme } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
@@ -14,9 +14,10 @@ import { useBlocker } from 'react-router';
 import type { z } from 'zod';
 import { apiCall, fileDownloadUrl, isApiError } from '../../console/web/src/api.js';
 import { describeError, ErrorAlert } from '../../console/web/src/components/ErrorAlert.js';
-import { formatBytes } from '../../console/web/src/format.js';
+import { formatBytes, formatRelative } from '../../console/web/src/format.js';
 import { cspNonce } from '../../console/web/src/nonce.js';
 import type { contract } from './contract.js';
+import { useDraftBackup, useKeepDraft } from './draftBackup.js';
 import { useLanguage } from './editorLanguage.js';
 import { baseName } from './filePaths.js';
 
@@ -69,14 +70,27 @@ export default function FileEditor({ hostId, path, onClose }: { hostId: string; 
     refetchOnReconnect: false,
   });
 
-  useEffect(() => {
-    if (!read.data) return;
-    setLoaded({ content: read.data.content, version: read.data.version, size: read.data.size });
-    setDraft(read.data.content);
+  const show = useCallback((data: ReadResult) => {
+    setLoaded({ content: data.content, version: data.version, size: data.size });
+    setDraft(data.content);
     setConflict(false);
-  }, [read.data]);
+  }, []);
+  useEffect(() => {
+    if (read.data) show(read.data);
+  }, [read.data, show]);
 
   const modified = loaded !== null && draft !== loaded.content;
+
+  const backup = useDraftBackup(hostId, path);
+  const offer = backup.leftBehind && loaded && backup.leftBehind.content !== loaded.content ? backup.leftBehind : null;
+  useKeepDraft(backup, loaded?.version, draft, modified, offer !== null);
+
+  // Reload from disk, dropping the edits: the operator chose this, so the backup goes too.
+  const reload = async () => {
+    const result = await read.refetch();
+    if (result.data) show(result.data);
+    backup.clear();
+  };
 
   const save = useMutation({
     mutationFn: ({ content, force }: { content: string; force: boolean }) =>
@@ -181,7 +195,7 @@ export default function FileEditor({ hostId, path, onClose }: { hostId: string; 
             that change. Reload to see the current file (your edits here are lost), or overwrite it with your version.
           </Text>
           <Group gap="xs" mt="sm">
-            <Button size="xs" variant="default" onClick={() => void read.refetch()} loading={read.isFetching}>
+            <Button size="xs" variant="default" onClick={() => void reload()} loading={read.isFetching}>
               Reload (lose my changes)
             </Button>
             <Button size="xs" color="red" onClick={() => doSave(true)} loading={save.isPending}>
@@ -189,6 +203,30 @@ export default function FileEditor({ hostId, path, onClose }: { hostId: string; 
             </Button>
             <Button size="xs" variant="subtle" onClick={() => setConflict(false)}>
               Keep editing
+            </Button>
+          </Group>
+        </Alert>
+      )}
+      {offer && loaded && (
+        <Alert color="yellow" variant="light" icon={<IconAlertTriangle size={18} />} title="Unsaved changes were kept">
+          <Text size="sm">
+            Changes to this file made {formatRelative(offer.at)} were never saved; this browser kept them. Restore them to
+            review and save, or discard them.
+            {offer.version !== loaded.version && ' The file has changed on the host since, so saving will ask before overwriting.'}
+          </Text>
+          <Group gap="xs" mt="sm">
+            <Button
+              size="xs"
+              onClick={() => {
+                setLoaded({ ...loaded, version: offer.version });
+                setDraft(offer.content);
+                backup.dismiss();
+              }}
+            >
+              Restore my changes
+            </Button>
+            <Button size="xs" variant="default" onClick={backup.clear}>
+              Discard them
             </Button>
           </Group>
         </Alert>
@@ -223,7 +261,13 @@ export default function FileEditor({ hostId, path, onClose }: { hostId: string; 
           <Button variant="default" onClick={() => blocker.reset?.()}>
             Keep editing
           </Button>
-          <Button color="red" onClick={() => blocker.proceed?.()}>
+          <Button
+            color="red"
+            onClick={() => {
+              backup.clear();
+              blocker.proceed?.();
+            }}
+          >
             Discard changes
           </Button>
         </Group>

@@ -8,6 +8,7 @@ import { formatBytes, formatDateTime, formatMode, formatOctalMode, formatRelativ
 import type { FileEntry } from './contract.js';
 import { FileActions, type FileAction } from './FileActions.js';
 import { entryKind, entryTypeLabel, FileIcon } from './FileIcon.js';
+import { TableFrame, useStickyHeader } from '../../console/web/src/components/TableFrame.js';
 
 export type FileSortKey = 'name' | 'size' | 'mode' | 'owner' | 'modified';
 
@@ -150,9 +151,11 @@ export function FileTable({
       {label}
     </SortableTh>
   );
+  const minWidth = phone ? 300 : 760;
+  const sticky = useStickyHeader(minWidth);
   return (
-    <Table.ScrollContainer minWidth={phone ? 300 : 760} type="native">
-      <Table striped highlightOnHover stickyHeader verticalSpacing={5} horizontalSpacing={phone ? 6 : "sm"} aria-label={`Contents of ${path}`}>
+    <TableFrame minWidth={minWidth}>
+      <Table striped highlightOnHover {...sticky} verticalSpacing={5} horizontalSpacing={phone ? 6 : 'sm'} aria-label={`Contents of ${path}`}>
         <Table.Thead>
           <Table.Tr>
             {header('name', 'Name')}
@@ -192,6 +195,6 @@ export function FileTable({
           </Table.Tbody>
         )}
       </Table>
-    </Table.ScrollContainer>
+    </TableFrame>
   );
 }

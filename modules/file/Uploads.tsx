@@ -59,11 +59,11 @@ export function useUploads(hostId: string, onUploaded: (directory: string) => vo
             await attempt(false);
           } catch (error) {
             if (!isApiError(error, 'exists')) throw error;
+            patch(id, { progress: 0 });
             if (!(await askOverwrite(file.name, directory))) {
               patch(id, { state: 'skipped' });
               continue;
             }
-            patch(id, { progress: 0 });
             await attempt(true);
           }
           patch(id, { state: 'done', progress: 1 });
@@ -89,7 +89,7 @@ export function UploadPanel({ items, onDismiss }: { items: UploadItem[]; onDismi
           const failure = item.state === 'failed' ? describeError(item.error) : undefined;
           return (
             <Group key={item.id} gap="sm" wrap="nowrap" data-upload-state={item.state}>
-              <Text size="sm" ff="monospace" className="gh-truncate" style={{ flex: '0 1 240px' }} title={item.name}>
+              <Text size="sm" ff="monospace" className="gh-truncate" style={{ flex: '1 1 0', minWidth: 0, maxWidth: 320 }} title={item.name}>
                 {item.name}
               </Text>
               <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
@@ -98,25 +98,25 @@ export function UploadPanel({ items, onDismiss }: { items: UploadItem[]; onDismi
               {item.state === 'uploading' && (
                 <Progress
                   value={item.progress * 100}
-                  style={{ flexGrow: 1 }}
+                  style={{ flex: '1 1 40%' }}
                   size="md"
                   animated
                   aria-label={`Uploading ${item.name}`}
                 />
               )}
               {item.state === 'done' && (
-                <Group gap={4} c="teal.7" style={{ flexGrow: 1 }}>
+                <Group gap={4} c="teal.7" wrap="nowrap" style={{ flexShrink: 0 }}>
                   <IconCheck size={16} />
                   <Text size="sm">Uploaded</Text>
                 </Group>
               )}
               {item.state === 'skipped' && (
-                <Text size="sm" c="dimmed" style={{ flexGrow: 1 }}>
+                <Text size="sm" c="dimmed" style={{ flex: '1 1 40%' }}>
                   Not uploaded; the existing file was kept
                 </Text>
               )}
               {failure && (
-                <Text size="sm" c="red.7" style={{ flexGrow: 1 }} role="alert">
+                <Text size="sm" c="red.7" style={{ flex: '1 1 40%' }} role="alert">
                   {failure.message} ({failure.code})
                 </Text>
               )}

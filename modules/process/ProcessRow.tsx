@@ -4,7 +4,7 @@ import { IconChevronDown, IconChevronRight } from '@tabler/icons-react';
 import { formatBytes, formatDateTime, formatRelative } from '../../console/web/src/format.js';
 import type { ProcessInfo } from './contract.js';
 import { ProcessActions } from './ProcessActions.js';
-import { ProcessStateBadge, type SignalName } from './processLabels.js';
+import { ProcessStateBadge, processStateLabel, type SignalName } from './processLabels.js';
 
 export interface ProcessRowHandlers {
   onSignal: (process: ProcessInfo, signal: SignalName) => void;
@@ -47,45 +47,13 @@ function Mono({ children, align = 'right' }: { children: ReactNode; align?: 'lef
   );
 }
 
-export const ProcessRow = memo(function ProcessRow({
-  process,
-  now,
-  tree,
-  handlers,
-}: {
-  process: ProcessInfo;
-  now: number;
-  tree?: TreePosition;
-  handlers: ProcessRowHandlers;
-}) {
+function CommandCell({ process, tree, detail }: { process: ProcessInfo; tree?: TreePosition; detail?: ReactNode }) {
   const command = commandText(process);
   return (
-    <Table.Tr data-pid={process.pid}>
-      <Table.Td>
-        <Mono>{process.pid}</Mono>
-      </Table.Td>
-      <Table.Td maw={120} visibleFrom="sm">
-        <Text size="sm" className="gh-truncate" title={`${process.user} (uid ${process.uid})`}>
-          {process.user}
-        </Text>
-      </Table.Td>
-      <Table.Td>
-        <Mono>{process.cpuPercent.toFixed(1)}</Mono>
-      </Table.Td>
-      <Table.Td>
-        <Mono>{formatBytes(process.residentBytes)}</Mono>
-      </Table.Td>
-      <Table.Td visibleFrom="sm">
-        <ProcessStateBadge state={process.state} />
-      </Table.Td>
-      <Table.Td visibleFrom="sm">
-        <Text size="sm" title={formatDateTime(process.startedAt)} style={{ whiteSpace: 'nowrap' }}>
-          {formatRelative(process.startedAt, now)}
-        </Text>
-      </Table.Td>
-      <Table.Td style={{ maxWidth: 0, width: '100%' }}>
-        <Group gap={4} wrap="nowrap" pl={tree ? tree.depth * 16 : 0}>
-          {tree && <TreeToggle process={process} tree={tree} />}
+    <Table.Td style={{ maxWidth: 0, width: '100%' }}>
+      <Group gap={4} wrap="nowrap" pl={tree ? tree.depth * 16 : 0}>
+        {tree && <TreeToggle process={process} tree={tree} />}
+        <div style={{ minWidth: 0 }}>
           <Text
             size="sm"
             ff="monospace"
@@ -96,11 +64,85 @@ export const ProcessRow = memo(function ProcessRow({
           >
             {command}
           </Text>
-        </Group>
+          {detail}
+        </div>
+      </Group>
+    </Table.Td>
+  );
+}
+
+/**
+ * One process. Wide: PID, user, CPU, memory, state, started, command, menu. Compact (phones): the command
+ * gets the room, with PID, user and state beneath it; then CPU, memory and the menu.
+ */
+export const ProcessRow = memo(function ProcessRow({
+  process,
+  now,
+  tree,
+  handlers,
+  compact = false,
+}: {
+  process: ProcessInfo;
+  now: number;
+  tree?: TreePosition;
+  handlers: ProcessRowHandlers;
+  compact?: boolean;
+}) {
+  const figures = (
+    <>
+      <Table.Td>
+        <Mono>{process.cpuPercent.toFixed(1)}</Mono>
       </Table.Td>
       <Table.Td>
-        <ProcessActions process={process} onSignal={handlers.onSignal} onRenice={handlers.onRenice} />
+        <Mono>{formatBytes(process.residentBytes)}</Mono>
       </Table.Td>
+    </>
+  );
+  const actions = (
+    <Table.Td>
+      <ProcessActions process={process} onSignal={handlers.onSignal} onRenice={handlers.onRenice} />
+    </Table.Td>
+  );
+
+  if (compact) {
+    return (
+      <Table.Tr data-pid={process.pid}>
+        <CommandCell
+          process={process}
+          tree={tree}
+          detail={
+            <Text size="xs" c="dimmed" className="gh-truncate">
+              PID {process.pid} · {process.user} · {processStateLabel(process.state)}
+            </Text>
+          }
+        />
+        {figures}
+        {actions}
+      </Table.Tr>
+    );
+  }
+
+  return (
+    <Table.Tr data-pid={process.pid}>
+      <Table.Td>
+        <Mono>{process.pid}</Mono>
+      </Table.Td>
+      <Table.Td maw={120}>
+        <Text size="sm" className="gh-truncate" title={`${process.user} (uid ${process.uid})`}>
+          {process.user}
+        </Text>
+      </Table.Td>
+      {figures}
+      <Table.Td>
+        <ProcessStateBadge state={process.state} />
+      </Table.Td>
+      <Table.Td>
+        <Text size="sm" title={formatDateTime(process.startedAt)} style={{ whiteSpace: 'nowrap' }}>
+          {formatRelative(process.startedAt, now)}
+        </Text>
+      </Table.Td>
+      <CommandCell process={process} tree={tree} />
+      {actions}
     </Table.Tr>
   );
 });

@@ -5,6 +5,7 @@ import { TableSkeleton } from '../../console/web/src/components/TableSkeleton.js
 import { usePhone } from '../../console/web/src/hooks/usePhone.js';
 import type { ProcessInfo } from './contract.js';
 import { ProcessRow, type ProcessRowHandlers, type TreePosition } from './ProcessRow.js';
+import { TableFrame, useStickyHeader } from '../../console/web/src/components/TableFrame.js';
 
 export type ProcessSortKey = 'pid' | 'user' | 'cpu' | 'memory' | 'state' | 'started' | 'command';
 
@@ -52,60 +53,65 @@ export function ProcessTable({
   empty: ReactNode;
 }) {
   const phone = usePhone();
-  // On a phone: PID, CPU, memory, command and the menu; user, state and start time need a wider screen.
-  const header = (
-    column: ProcessSortKey,
-    label: string,
-    align: 'left' | 'right' = 'left',
-    firstDescending = false,
-    wideOnly = false,
-  ) =>
+  const header = (column: ProcessSortKey, label: string, align: 'left' | 'right' = 'left', firstDescending = false) =>
     sort ? (
-      <SortableTh
-        column={column}
-        sort={sort}
-        onSort={onSort}
-        align={align}
-        firstDescending={firstDescending}
-        visibleFrom={wideOnly ? 'sm' : undefined}
-      >
+      <SortableTh column={column} sort={sort} onSort={onSort} align={align} firstDescending={firstDescending}>
         {label}
       </SortableTh>
     ) : (
-      <Table.Th ta={align} style={{ whiteSpace: 'nowrap' }} visibleFrom={wideOnly ? 'sm' : undefined}>
+      <Table.Th ta={align} style={{ whiteSpace: 'nowrap' }}>
         {label}
       </Table.Th>
     );
+  const minWidth = phone ? 340 : 860;
+  const sticky = useStickyHeader(minWidth);
+  const columns = phone ? 4 : 8;
   return (
-    <Table.ScrollContainer minWidth={phone ? 340 : 860} type="native">
-      <Table striped highlightOnHover stickyHeader verticalSpacing={4} horizontalSpacing={phone ? 6 : "sm"} aria-label="Processes">
+    <TableFrame minWidth={minWidth}>
+      <Table striped highlightOnHover {...sticky} verticalSpacing={4} horizontalSpacing={phone ? 6 : 'sm'} aria-label="Processes">
         <Table.Thead>
-          <Table.Tr>
-            {header('pid', 'PID', 'right')}
-            {header('user', 'User', 'left', false, true)}
-            {header('cpu', 'CPU %', 'right', true)}
-            {header('memory', 'Memory', 'right', true)}
-            {header('state', 'State', 'left', false, true)}
-            {header('started', 'Started', 'left', true, true)}
-            {header('command', 'Command')}
-            <Table.Th w={40} aria-label="Actions" />
-          </Table.Tr>
+          {phone ? (
+            <Table.Tr>
+              {header('command', 'Process')}
+              {header('cpu', 'CPU %', 'right', true)}
+              {header('memory', 'Memory', 'right', true)}
+              <Table.Th w={34} aria-label="Actions" />
+            </Table.Tr>
+          ) : (
+            <Table.Tr>
+              {header('pid', 'PID', 'right')}
+              {header('user', 'User')}
+              {header('cpu', 'CPU %', 'right', true)}
+              {header('memory', 'Memory', 'right', true)}
+              {header('state', 'State')}
+              {header('started', 'Started', 'left', true)}
+              {header('command', 'Command')}
+              <Table.Th w={40} aria-label="Actions" />
+            </Table.Tr>
+          )}
         </Table.Thead>
         {loading ? (
-          <TableSkeleton columns={phone ? 5 : 8} rows={10} />
+          <TableSkeleton columns={columns} rows={10} />
         ) : (
           <Table.Tbody>
             {rows.map((row) => (
-              <ProcessRow key={row.process.pid} process={row.process} tree={row.tree} handlers={handlers} now={now} />
+              <ProcessRow
+                key={row.process.pid}
+                process={row.process}
+                tree={row.tree}
+                handlers={handlers}
+                now={now}
+                compact={phone}
+              />
             ))}
             {rows.length === 0 && (
               <Table.Tr>
-                <Table.Td colSpan={8}>{empty}</Table.Td>
+                <Table.Td colSpan={columns}>{empty}</Table.Td>
               </Table.Tr>
             )}
           </Table.Tbody>
         )}
       </Table>
-    </Table.ScrollContainer>
+    </TableFrame>
   );
 }

@@ -52,19 +52,21 @@ export default function ProcessPage({ host }: ModulePageProps) {
   const [signalRequest, setSignalRequest] = useState<SignalRequest | null>(null);
   const [reniceTarget, setReniceTarget] = useState<ProcessInfo | null>(null);
 
+  // No polling while paused or while the host is away; the live host record says when it is back.
+  const polling = !paused && host.online;
   const baseKey = ['host', host.id, 'process'] as const;
   const list = useQuery({
     queryKey: [...baseKey, 'list'],
     queryFn: ({ signal }) => apiCall<ListResult>(host.id, 'process', 'list', {}, { signal }),
     enabled: view === 'list',
-    refetchInterval: paused ? false : refreshMs,
+    refetchInterval: polling ? refreshMs : false,
     staleTime: 0,
   });
   const tree = useQuery({
     queryKey: [...baseKey, 'tree'],
     queryFn: ({ signal }) => apiCall<TreeResult>(host.id, 'process', 'tree', {}, { signal }),
     enabled: view === 'tree',
-    refetchInterval: paused ? false : refreshMs,
+    refetchInterval: polling ? refreshMs : false,
     staleTime: 0,
   });
   const active = view === 'list' ? list : tree;

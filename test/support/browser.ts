@@ -2,14 +2,11 @@
  * Debian's Chromium driven by playwright-core (TESTING.md): never a downloaded browser.
  */
 import { chromium, type Browser } from 'playwright-core';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 export const chromiumPath = '/usr/bin/chromium';
 
+/** Playwright gives each launch a fresh temporary profile, as TESTING.md asks (it refuses --user-data-dir). */
 export async function launchChromium(): Promise<Browser> {
-  const profile = await mkdtemp(join(tmpdir(), 'gh-chromium-'));
   return chromium.launch({
     executablePath: chromiumPath,
     args: [
@@ -21,7 +18,6 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--user-data-dir=${profile}`,
     ],
   });
 }

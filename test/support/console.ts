@@ -33,7 +33,8 @@ export function startProcess(args: string[], env: Record<string, string> = {}): 
       if (process.env.GATEHOUSE_TEST_VERBOSE) process.stderr.write(`${line}\n`);
     });
   }
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  // `close` comes after the output streams have ended, so every line is in `output` by then.
+  const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
   return {
     child,
     output,

@@ -55,6 +55,9 @@ export class AgentHub extends EventEmitter<HubEvents> {
 
   /** Take a freshly upgraded socket through the handshake. */
   accept(socket: WebSocket, address: string | null): void {
+    // ws reports frames it refuses (oversized, bad UTF-8, bad opcode) as an `error` event and closes the socket
+    // itself; without a listener that event would take the whole console down.
+    socket.on('error', (err) => log.warn('agent socket error', { address, message: err.message }));
     const nonce = randomBytes(32).toString('base64url');
     const refuse = (code: ProblemCode, message: string) => {
       log.warn('agent refused', { address, code, message });

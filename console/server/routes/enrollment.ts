@@ -9,7 +9,7 @@ import type { Services } from '../services.js';
 
 /** Routes under /api/enrollment-tokens, behind the session gate. */
 export function enrollmentTokenRoutes(services: Services): Hono<AppEnv> {
-  const { enrollment, storage, audit, publicOrigin } = services;
+  const { enrollment, storage, audit } = services;
   const app = new Hono<AppEnv>();
   app.use('*', requireAction('enrollment.manage'));
 
@@ -24,8 +24,10 @@ export function enrollmentTokenRoutes(services: Services): Hono<AppEnv> {
       address: c.get('address'),
       detail: `token ${issued.id}${request.autoApprove ? ', auto-approve' : ''}, expires ${issued.expiresAt}${request.note ? `: ${request.note}` : ''}`,
     });
-    const command = `gatehouse-agent enroll --console ${publicOrigin} --token ${issued.token}`;
-    return c.json({ ...issued, command, installCommand: installCommand(publicOrigin, issued.token, services.publicKeyPin) }, 201);
+    // Read at request time: with port 0 the real origin is only known once the server listens.
+    const origin = services.publicOrigin;
+    const command = `gatehouse-agent enroll --console ${origin} --token ${issued.token}`;
+    return c.json({ ...issued, command, installCommand: installCommand(origin, issued.token, services.publicKeyPin) }, 201);
   });
 
   app.get('/', async (c) => {

@@ -4,7 +4,6 @@
  * browser takes bytes (download).
  */
 import { Hono } from 'hono';
-import { stream } from 'hono/streaming';
 import { GatehouseError } from '../../../modules/kernel/errors.js';
 import type { AppEnv } from '../http/env.js';
 import { problemResponse, httpStatusOf } from '../http/problems.js';
@@ -21,25 +20,38 @@ export function fileRoutes(services: Services): Hono<AppEnv> {
     const stat = (await relay.call(caller, c.req.param('id'), 'file', 'stat', { path })) as { type: string; size: number; name: string };
     if (stat.type === 'directory') return problemResponse(c, 'is-a-directory', `${path} is a directory`);
     const channel = await relay.open(caller, c.req.param('id'), 'file', 'download', { path });
-    c.header('Content-Type', 'application/octet-stream');
-    c.header('Content-Disposition', contentDisposition(stat.name));
-    if (stat.type === 'file') c.header('Content-Length', String(stat.size));
     c.req.raw.signal.addEventListener('abort', () => channel.cancel('the browser went away'));
-    return stream(c, async (out) => {
-      const reader = channel.readable.getReader();
-      try {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          await out.write(value);
-        }
-      } catch {
-        // The agent failed mid-transfer; the browser sees a truncated download, and the audit has the reason.
-        out.abort();
-      } finally {
-        reader.releaseLock();
-      }
+    const reader = channel.readable.getReader();
+    // Wait for the agent's first bytes (or its refusal) before answering, so a refused download is an error
+    // status the browser shows, not an empty file.
+    const first = await reader.read().catch((err: unknown) => {
+      throw err instanceof GatehouseError ? err : new GatehouseError('internal-error', String(err));
     });
+    const body = new ReadableStream<Uint8Array>(
+      {
+        start(controller) {
+          if (first.done) controller.close();
+          else controller.enqueue(first.value);
+        },
+        async pull(controller) {
+          // An error here (agent gone mid-transfer) makes the server cut the connection: the browser sees a
+          // failed download, never a short file that looks complete.
+          const next = await reader.read();
+          if (next.done) controller.close();
+          else controller.enqueue(next.value);
+        },
+        cancel() {
+          channel.cancel('the browser went away');
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/octet-stream',
+      'Content-Disposition': contentDisposition(stat.name),
+    };
+    if (stat.type === 'file') headers['Content-Length'] = String(stat.size);
+    return c.body(body, 200, headers);
   });
 
   app.post('/:id/files/upload', async (c) => {

@@ -20,3 +20,9 @@ export const theme = createTheme({
     },
   },
 });
+
+/** Height of the app header; sticky table headers stop below it. */
+export const appHeaderHeight = 56;
+
+/** Width of the navigation bar from the `sm` breakpoint up. */
+export const appNavbarWidth = 220;

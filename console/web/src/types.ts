@@ -45,7 +45,10 @@ export interface CreatedEnrollmentToken {
   id: string;
   token: string;
   expiresAt: string;
+  /** For a machine that already has the agent: `gatehouse-agent enroll --console URL --token TOKEN`. */
   command: string;
+  /** For a machine with only Node.js: downloads the agent from the console, enrolls it, installs the service. */
+  installCommand?: string;
 }
 
 export interface AuditEntry {

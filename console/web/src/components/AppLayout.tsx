@@ -3,6 +3,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { IconListDetails, IconServer2 } from '@tabler/icons-react';
 import { NavLink as RouterNavLink, Outlet, useLocation } from 'react-router';
 import { useEffect } from 'react';
+import { appHeaderHeight, appNavbarWidth } from '../theme.js';
 import { Brand } from './Brand.js';
 import { ColorSchemeToggle } from './ColorSchemeToggle.js';
 import { LiveIndicator } from './LiveIndicator.js';
@@ -22,8 +23,8 @@ export function AppLayout() {
 
   return (
     <AppShell
-      header={{ height: 56 }}
-      navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      header={{ height: appHeaderHeight }}
+      navbar={{ width: appNavbarWidth, breakpoint: 'sm', collapsed: { mobile: !opened } }}
       padding={{ base: 'sm', sm: 'lg' }}
     >
       <AppShell.Header>

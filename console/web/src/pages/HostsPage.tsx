@@ -15,6 +15,13 @@ import { isAdministrator, useUser } from '../session.js';
 import type { Host } from '../types.js';
 
 function Summary({ hosts }: { hosts: Host[] }) {
+  if (hosts.length === 0) {
+    return (
+      <Text size="sm" c="dimmed">
+        No machine has enrolled yet
+      </Text>
+    );
+  }
   const counts = { online: 0, offline: 0, pending: 0, revoked: 0 };
   for (const host of hosts) counts[hostCondition(host)] += 1;
   const parts = [`${hosts.length} ${hosts.length === 1 ? 'host' : 'hosts'}`, `${counts.online} online`];
@@ -57,7 +64,7 @@ export function HostsPage() {
       {admin && (
         <EmptyState.Actions>
           <Button leftSection={<IconPlus size={16} />} onClick={() => setEnrolling(true)}>
-            Add host
+            Add the first host
           </Button>
         </EmptyState.Actions>
       )}

@@ -5,6 +5,7 @@ import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { isApiError } from '../api.js';
 import { Brand } from '../components/Brand.js';
 import { describeError } from '../components/ErrorAlert.js';
+import { formatDuration } from '../format.js';
 import { safeNext, useSession } from '../session.js';
 
 type Problem =
@@ -24,6 +25,11 @@ function useSecondsUntil(until: number | undefined): number {
   return until === undefined ? 0 : Math.max(0, Math.ceil((until - now) / 1000));
 }
 
+/** "42 s" under a minute, else whole minutes rounded up ("15 min"), so the wait is never understated. */
+function formatWait(seconds: number): string {
+  return seconds < 60 ? `${seconds} s` : formatDuration(Math.ceil(seconds / 60) * 60);
+}
+
 function ProblemText({ problem, waitSeconds }: { problem: Problem; waitSeconds: number }) {
   switch (problem.kind) {
     case 'missing':
@@ -32,7 +38,7 @@ function ProblemText({ problem, waitSeconds }: { problem: Problem; waitSeconds: 
       return <>Wrong username or password.</>;
     case 'rate-limited':
       return waitSeconds > 0 ? (
-        <>Too many failed sign-ins. Try again in {waitSeconds} s.</>
+        <>Too many failed sign-ins. Try again in {formatWait(waitSeconds)}.</>
       ) : (
         <>Too many failed sign-ins. You can try again now.</>
       );

@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import { formatDateTime, formatRelative, shorten } from '../../format.js';
 import type { AuditEntry } from '../../types.js';
 import { TableSkeleton } from '../TableSkeleton.js';
+import { TableFrame, useStickyHeader } from '../TableFrame.js';
 
 export function AuditResultBadge({ result, phase }: { result: string; phase: string }) {
   // A request that went through has no outcome of its own yet; its `completed` entry carries it.
@@ -95,9 +96,11 @@ export function AuditTable({
   freshIds: ReadonlySet<number>;
   empty: ReactNode;
 }) {
+  const minWidth = 1050;
+  const sticky = useStickyHeader(minWidth);
   return (
-    <Table.ScrollContainer minWidth={1050} type="native">
-      <Table striped highlightOnHover stickyHeader verticalSpacing={6} aria-label="Audit log">
+    <TableFrame minWidth={minWidth}>
+      <Table striped highlightOnHover {...sticky} verticalSpacing={6} aria-label="Audit log">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Time</Table.Th>
@@ -125,6 +128,6 @@ export function AuditTable({
           </Table.Tbody>
         )}
       </Table>
-    </Table.ScrollContainer>
+    </TableFrame>
   );
 }

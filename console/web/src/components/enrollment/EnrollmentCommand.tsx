@@ -4,25 +4,25 @@ import { formatDateTime } from '../../format.js';
 import type { CreatedEnrollmentToken } from '../../types.js';
 import { RelativeTime } from '../RelativeTime.js';
 
-/** The command to run on the new machine, exactly as the console made it, ready to copy. */
-export function EnrollmentCommand({ created, autoApprove }: { created: CreatedEnrollmentToken; autoApprove: boolean }) {
+/** One shell line, exactly as the console made it, in a box with a copy button. */
+function CopyableCommand({ label, command, testId }: { label: string; command: string; testId: string }) {
   return (
-    <Stack gap="sm">
+    <Stack gap={4}>
       <Text size="sm" fw={500}>
-        Run this as root on the new machine:
+        {label}
       </Text>
       <Paper withBorder radius="sm" p={0} bg="var(--mantine-color-default-hover)">
         <Group gap={0} wrap="nowrap" align="flex-start">
           <Code
             block
-            data-testid="enrollment-command"
-            aria-label="Enrollment command"
+            data-testid={testId}
+            aria-label={label}
             style={{ flexGrow: 1, background: 'transparent', whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}
             fz="sm"
           >
-            {created.command}
+            {command}
           </Code>
-          <CopyButton value={created.command} timeout={2000}>
+          <CopyButton value={command} timeout={2000}>
             {({ copied, copy }) => (
               <Tooltip label={copied ? 'Copied' : 'Copy command'}>
                 <ActionIcon
@@ -40,6 +40,26 @@ export function EnrollmentCommand({ created, autoApprove }: { created: CreatedEn
           </CopyButton>
         </Group>
       </Paper>
+    </Stack>
+  );
+}
+
+/** What to run on the new machine: the console's own lines, ready to copy, and how long they work. */
+export function EnrollmentCommand({ created, autoApprove }: { created: CreatedEnrollmentToken; autoApprove: boolean }) {
+  return (
+    <Stack gap="sm">
+      <CopyableCommand
+        label="Run this as root on the new machine (the agent is already installed):"
+        command={created.command}
+        testId="enrollment-command"
+      />
+      {created.installCommand && (
+        <CopyableCommand
+          label="Or, on a machine with only Node.js, this installs the agent as a service and enrolls it:"
+          command={created.installCommand}
+          testId="enrollment-install-command"
+        />
+      )}
       <Text size="sm">
         Expires <b>{formatDateTime(created.expiresAt)}</b> (<RelativeTime iso={created.expiresAt} />).{' '}
         {autoApprove

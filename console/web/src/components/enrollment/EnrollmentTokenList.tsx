@@ -41,7 +41,8 @@ export function EnrollmentTokenList({ enabled }: { enabled: boolean }) {
 
   const outstanding = tokens.data
     .filter((token) => isOutstanding(token, now))
-    .sort((a, b) => a.expiresAt.localeCompare(b.expiresAt));
+    // Newest first: the token just created is the one the operator looks for.
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   const finished = tokens.data.length - outstanding.length;
 
   const confirm = (token: EnrollmentToken) =>
@@ -60,8 +61,8 @@ export function EnrollmentTokenList({ enabled }: { enabled: boolean }) {
           No outstanding tokens. Every token created so far has been used, has expired or was revoked.
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={480} type="native">
-          <Table striped verticalSpacing={4} fz="sm" aria-label="Outstanding enrollment tokens">
+        <Table.ScrollContainer minWidth={480} maxHeight={260} type="native">
+          <Table striped stickyHeader verticalSpacing={4} fz="sm" aria-label="Outstanding enrollment tokens">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Note</Table.Th>

@@ -1,4 +1,4 @@
-import { Button, Group, Text } from '@mantine/core';
+import { ActionIcon, Button, Group, Text, Tooltip } from '@mantine/core';
 import { modals } from '@mantine/modals';
 import { IconCheck, IconBan } from '@tabler/icons-react';
 import { useHostAction } from '../../hooks/useHosts.js';
@@ -21,9 +21,19 @@ export function confirmRevoke(host: Host, revoke: () => void) {
 }
 
 /** Approve / Revoke for a host waiting for approval (administrators only; the caller checks the role). */
-export function HostApprovalActions({ host, size = 'xs' }: { host: Host; size?: 'xs' | 'sm' }) {
+export function HostApprovalActions({
+  host,
+  size = 'xs',
+  compact = false,
+}: {
+  host: Host;
+  size?: 'xs' | 'sm';
+  /** For a table cell: Revoke shrinks to an icon (same accessible name). */
+  compact?: boolean;
+}) {
   const action = useHostAction();
   const busy = action.isPending && action.variables?.host.id === host.id;
+  const revoke = () => confirmRevoke(host, () => action.mutate({ host, action: 'revoke' }));
   return (
     <Group gap={6} wrap="nowrap">
       <Button
@@ -37,18 +47,34 @@ export function HostApprovalActions({ host, size = 'xs' }: { host: Host; size?: 
       >
         Approve
       </Button>
-      <Button
-        size={size}
-        variant="default"
-        c="red.7"
-        leftSection={<IconBan size={14} />}
-        loading={busy && action.variables?.action === 'revoke'}
-        disabled={busy}
-        onClick={() => confirmRevoke(host, () => action.mutate({ host, action: 'revoke' }))}
-        aria-label={`Revoke ${host.name}`}
-      >
-        Revoke
-      </Button>
+      {compact ? (
+        <Tooltip label="Revoke">
+          <ActionIcon
+            size="md"
+            variant="default"
+            c="red.7"
+            loading={busy && action.variables?.action === 'revoke'}
+            disabled={busy}
+            onClick={revoke}
+            aria-label={`Revoke ${host.name}`}
+          >
+            <IconBan size={14} />
+          </ActionIcon>
+        </Tooltip>
+      ) : (
+        <Button
+          size={size}
+          variant="default"
+          c="red.7"
+          leftSection={<IconBan size={14} />}
+          loading={busy && action.variables?.action === 'revoke'}
+          disabled={busy}
+          onClick={revoke}
+          aria-label={`Revoke ${host.name}`}
+        >
+          Revoke
+        </Button>
+      )}
     </Group>
   );
 }

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Anchor, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Box, Stack, Table, Text } from '@mantine/core';
 import { Link } from 'react-router';
 import { formatDuration } from '../../format.js';
 import type { Host } from '../../types.js';
@@ -10,6 +10,7 @@ import { TableSkeleton } from '../TableSkeleton.js';
 import { HostApprovalActions } from './HostApprovalActions.js';
 import { liveStatus, type HostSortKey } from './hostColumns.js';
 import { CpuUsage, LoadAverage, MemoryUsage, NoFigure } from './HostMetrics.js';
+import { TableFrame, useStickyHeader } from '../TableFrame.js';
 
 export function HostLastSeen({ host }: { host: Host }) {
   if (host.online)
@@ -21,12 +22,17 @@ export function HostLastSeen({ host }: { host: Host }) {
   return <RelativeTime iso={host.lastSeenAt} />;
 }
 
-function HostRow({ host, withActions }: { host: Host; withActions: boolean }) {
+function HostRow({ host, canApprove }: { host: Host; canApprove: boolean }) {
   const live = liveStatus(host);
   return (
     <Table.Tr data-host-id={host.id}>
       <Table.Td>
         <HostStatusBadge host={host} size="sm" />
+        {canApprove && host.state === 'pending' && (
+          <Box mt={6}>
+            <HostApprovalActions host={host} compact />
+          </Box>
+        )}
       </Table.Td>
       <Table.Td maw={260}>
         <Anchor component={Link} to={`/hosts/${encodeURIComponent(host.id)}`} fw={600} size="sm" className="gh-break">
@@ -38,7 +44,7 @@ function HostRow({ host, withActions }: { host: Host; withActions: boolean }) {
           </Text>
         )}
       </Table.Td>
-      <Table.Td maw={220}>
+      <Table.Td maw={200}>
         {host.status ? (
           <Text size="sm" className="gh-truncate" title={`${host.status.os} · ${host.status.arch}`}>
             {host.status.os}
@@ -73,7 +79,6 @@ function HostRow({ host, withActions }: { host: Host; withActions: boolean }) {
           {host.status?.agentVersion ?? '—'}
         </Text>
       </Table.Td>
-      {withActions && <Table.Td>{host.state === 'pending' ? <HostApprovalActions host={host} /> : null}</Table.Td>}
     </Table.Tr>
   );
 }
@@ -98,12 +103,12 @@ export function HostsTable({
       {label}
     </SortableTh>
   );
-  // The column for Approve / Revoke only appears while some host is waiting for approval.
-  const withActions = canAdminister && hosts.some((host) => host.state === 'pending');
-  const columns = withActions ? 10 : 9;
+  const columns = 9;
+  const minWidth = 1100;
+  const sticky = useStickyHeader(minWidth);
   return (
-    <Table.ScrollContainer minWidth={960} type="native">
-      <Table striped highlightOnHover stickyHeader verticalSpacing={8} aria-label="Hosts">
+    <TableFrame minWidth={minWidth}>
+      <Table striped highlightOnHover {...sticky} verticalSpacing={8} horizontalSpacing="xs" aria-label="Hosts">
         <Table.Thead>
           <Table.Tr>
             {header('status', 'Status')}
@@ -112,10 +117,9 @@ export function HostsTable({
             {header('uptime', 'Uptime', true)}
             {header('cpu', 'CPU', true)}
             {header('memory', 'Memory', true)}
-            {header('load', 'Load 1 min', true)}
+            {header('load', 'Load', true)}
             {header('lastSeen', 'Last seen', true)}
             {header('version', 'Agent')}
-            {withActions && <Table.Th aria-label="Actions" />}
           </Table.Tr>
         </Table.Thead>
         {loading ? (
@@ -123,7 +127,7 @@ export function HostsTable({
         ) : (
           <Table.Tbody>
             {hosts.map((host) => (
-              <HostRow key={host.id} host={host} withActions={withActions} />
+              <HostRow key={host.id} host={host} canApprove={canAdminister} />
             ))}
             {hosts.length === 0 && (
               <Table.Tr>
@@ -135,6 +139,6 @@ export function HostsTable({
           </Table.Tbody>
         )}
       </Table>
-    </Table.ScrollContainer>
+    </TableFrame>
   );
 }
