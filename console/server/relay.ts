@@ -1,7 +1,8 @@
 /**
  * The relay: a person's call to a host's module. Checked here (known module and method, the user's role
  * allows its permission code, the host approved and online, params valid), audited before and after, sent
- * to the agent, and the agent's answer checked against the contract before anyone sees it.
+ * to the agent, and the agent's answer checked against the contract before anyone sees it. Reads repeated by
+ * a page's refresh are audited once per window (read-audit-window.ts); failures and changes always.
  */
 import { methodOf, riskOf, streamOf, type MethodSpec, type ModuleContract, type StreamSpec } from '../../modules/kernel/contract.js';
 import { GatehouseError, problemFromSystemError } from '../../modules/kernel/errors.js';
@@ -12,6 +13,7 @@ import type { AgentLink } from './agents/link.js';
 import { paramsDigest, type AuditTrail } from './audit.js';
 import type { HostDirectory } from './hosts.js';
 import { roleAllows } from './roles.js';
+import { ReadAuditWindow } from './read-audit-window.js';
 import type { UserRecord } from './storage/types.js';
 import type { z } from 'zod';
 
@@ -24,6 +26,7 @@ export class Relay {
   readonly #hosts: HostDirectory;
   readonly #hub: AgentHub;
   readonly #audit: AuditTrail;
+  readonly #reads = new ReadAuditWindow();
 
   constructor(hosts: HostDirectory, hub: AgentHub, audit: AuditTrail) {
     this.#hosts = hosts;
@@ -38,14 +41,16 @@ export class Relay {
     if (!spec) throw new GatehouseError('unknown-method', `module ${module} has no method ${method}`);
     const { link, hostName, parsed } = await this.#admit(caller, hostId, contract, spec, `${module}.${method}`, params);
     const base = { user: caller.user.username, hostId, hostName, action: `${module}.${method}`, paramsDigest: paramsDigest(parsed), address: caller.address };
-    await this.#audit.record({ ...base, phase: 'requested', result: 'ok' });
+    const audited = riskOf(contract, spec) !== 'read' || this.#reads.shouldAudit(base.user, hostId, base.action, base.paramsDigest);
+    if (audited) await this.#audit.record({ ...base, phase: 'requested', result: 'ok' });
     try {
       const raw = await link.call(module, method, parsed, caller.user.username);
       const result = checkResult(spec.result, raw, module, method);
-      await this.#audit.record({ ...base, phase: 'completed', result: 'ok' });
+      if (audited) await this.#audit.record({ ...base, phase: 'completed', result: 'ok' });
       return result;
     } catch (err) {
       const problem = problemFromSystemError(err, { host: hostId, module, method });
+      // A failure is always worth a line, even for a read whose request was not audited.
       await this.#audit.record({ ...base, phase: 'completed', result: problem.code, detail: problem.message.slice(0, 500) });
       throw problem;
     }

@@ -186,7 +186,23 @@ describe('audit', () => {
     expect(phases).toEqual(['completed', 'requested']);
     expect(res.body.entries[0]).toMatchObject({ user: 'admin', hostId: fleet.hostId, action: 'file.stat', result: 'ok' });
     expect(res.body.entries[0].paramsDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const session = await api.get('/api/session');
+    expect(session.body.user.permissions).toEqual(expect.arrayContaining(['process.signal', 'file.write', 'audit.read']));
     const logins = await api.get('/api/audit?action=session.login');
     expect(logins.body.entries.some((e: { result: string }) => e.result === 'unauthorized')).toBe(true);
+  });
+
+  it('audits a page refreshing the same read once, but every failure and every change', async () => {
+    const path = join(work, 'refreshed');
+    const count = async (action: string) => (await api.get(`/api/audit?action=${action}&host=${fleet.hostId}`)).body.entries.length as number;
+    const before = await count('file.list');
+    for (let i = 0; i < 5; i++) await api.call(fleet.hostId, 'file', 'list', { path: work });
+    expect((await count('file.list')) - before).toBe(2);
+    const failures = await count('file.stat');
+    for (let i = 0; i < 3; i++) await api.call(fleet.hostId, 'file', 'stat', { path });
+    expect((await count('file.stat')) - failures).toBeGreaterThanOrEqual(3);
+    const writes = await count('file.write');
+    for (let i = 0; i < 2; i++) await api.call(fleet.hostId, 'file', 'write', { path, content: 'x' });
+    expect((await count('file.write')) - writes).toBe(4);
   });
 });

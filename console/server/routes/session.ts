@@ -17,6 +17,7 @@ import {
 } from '../auth/sessions.js';
 import type { Services } from '../services.js';
 import type { UserRecord } from '../storage/types.js';
+import { permissionsOf } from '../permissions.js';
 
 const loginRequest = z.object({
   username: z.string().min(1).max(128),
@@ -32,7 +33,7 @@ const passwordChange = z.object({
 let decoyHash: Promise<string> | undefined;
 
 function publicUser(user: UserRecord) {
-  return { id: user.id, username: user.username, role: user.role };
+  return { id: user.id, username: user.username, role: user.role, permissions: permissionsOf(user.role) };
 }
 
 export function sessionRoutes(services: Services): Hono<AppEnv> {

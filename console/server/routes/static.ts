@@ -24,14 +24,15 @@ const contentTypes: Record<string, string> = {
 
 export function staticRoutes(webDir: string): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  let indexTemplate: string | undefined;
+  let cached: { mtimeMs: number; text: string } | undefined;
 
+  // Re-read when the file changes, so a rebuilt web app is served without restarting the console.
   const index = async () => {
-    indexTemplate ??= await readFile(join(webDir, 'index.html'), 'utf8').catch(
-      () =>
-        '<!doctype html><title>Gatehouse</title><p>The web app has not been built. Run <code>npm run build</code> and restart the console.</p>',
-    );
-    return indexTemplate;
+    const path = join(webDir, 'index.html');
+    const info = await stat(path).catch(() => undefined);
+    if (!info) return '<!doctype html><title>Gatehouse</title><p>The web app has not been built. Run <code>npm run build</code>.</p>';
+    if (cached?.mtimeMs !== info.mtimeMs) cached = { mtimeMs: info.mtimeMs, text: await readFile(path, 'utf8') };
+    return cached.text;
   };
 
   app.get('*', async (c) => {
