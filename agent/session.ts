@@ -8,6 +8,7 @@ import { GatehouseError, problemFromSystemError } from '../modules/kernel/errors
 import {
   consoleToAgentFrame,
   decodeDataFrame,
+  readFrame,
   type AgentToConsoleFrame,
   type ConsoleToAgentFrame,
 } from '../modules/kernel/wire.js';
@@ -51,20 +52,9 @@ export class AgentSession {
   }
 
   handleText(text: string): void {
-    let frame: ConsoleToAgentFrame;
-    try {
-      const parsed = consoleToAgentFrame.safeParse(JSON.parse(text));
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        this.#send({ type: 'error', code: 'bad-request', message: `unreadable frame: ${issue?.path.join('.') || 'frame'}: ${issue?.message}` });
-        return;
-      }
-      frame = parsed.data;
-    } catch {
-      this.#send({ type: 'error', code: 'bad-request', message: 'frame is not JSON' });
-      return;
-    }
-    this.#handleFrame(frame);
+    const read = readFrame(consoleToAgentFrame, text);
+    if ('problem' in read) this.#send({ type: 'error', code: 'bad-request', message: read.problem });
+    else this.#handleFrame(read.frame);
   }
 
   handleBinary(data: Buffer): void {

@@ -4,25 +4,14 @@
  */
 import { EventEmitter } from 'node:events';
 import type { HostStatus } from '../../modules/kernel/host-status.js';
-import type { AgentPolicy } from '../../modules/kernel/policy.js';
+import type { HostView } from '../../modules/kernel/console-api.js';
 import { GatehouseError } from '../../modules/kernel/errors.js';
 import type { AgentHub } from './agents/hub.js';
 import type { HostRecord, HostState, Storage } from './storage/types.js';
+
+export type { HostView };
 import { log } from './log.js';
 
-export interface HostView {
-  id: string;
-  name: string;
-  online: boolean;
-  state: HostState;
-  status: HostStatus | null;
-  enrolledAt: string;
-  lastSeenAt: string | null;
-  address: string | null;
-  modules: string[];
-  agentVersion: string | null;
-  policy: AgentPolicy | null;
-}
 
 /** Status reports arrive every few seconds; the database keeps one a minute so an offline host still shows its last. */
 const persistStatusEveryMs = 60_000;

@@ -5,7 +5,7 @@
 import type { Risk } from '../../modules/kernel/contract.js';
 import type { RoleId } from './storage/types.js';
 
-export const roleIds: readonly RoleId[] = ['administrator', 'system-operator', 'plant-operator', 'on-call', 'auditor', 'viewer'];
+export { roleIds } from '../../modules/kernel/console-api.js';
 
 /** May this role use a module method with this permission code and risk? Deny by default. */
 export function roleAllows(role: RoleId, permission: string, risk: Risk): boolean {

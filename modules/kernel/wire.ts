@@ -154,3 +154,17 @@ export function decodeDataFrame(frame: Buffer): { channel: number; payload: Buff
   if (frame.byteLength < 4) return undefined;
   return { channel: frame.readUInt32BE(0), payload: frame.subarray(4) };
 }
+
+/** Parse a text frame against a frame schema; when it is not one, a message to send back with `bad-request`. */
+export function readFrame<S extends z.ZodType>(schema: S, text: string): { frame: z.output<S> } | { problem: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { problem: 'frame is not JSON' };
+  }
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return { frame: parsed.data };
+  const issue = parsed.error.issues[0];
+  return { problem: `unreadable frame: ${issue?.path.join('.') || 'frame'}: ${issue?.message ?? 'invalid'}` };
+}

@@ -12,7 +12,7 @@ import {
   agentToConsoleFrame,
   decodeDataFrame,
   defaultCallTimeoutMs,
-  type AgentToConsoleFrame,
+  readFrame,
   type ConsoleToAgentFrame,
 } from '../../../modules/kernel/wire.js';
 import { ConsoleChannel } from './console-channel.js';
@@ -88,7 +88,9 @@ export class AgentLink extends EventEmitter<AgentLinkEvents> {
     if (this.#calls.size >= maxPendingCalls) {
       return Promise.reject(new GatehouseError('rate-limited', 'too many calls waiting for this host'));
     }
-    const id = this.#nextCallId++;
+    const id = this.#nextCallId;
+    // Ids wrap within the wire's bound; a long-lived link never runs out.
+    this.#nextCallId = (this.#nextCallId % 2 ** 31) + 1;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#calls.delete(id);
@@ -103,7 +105,8 @@ export class AgentLink extends EventEmitter<AgentLinkEvents> {
   open(module: string, stream: string, params: unknown, actor: string): ConsoleChannel {
     if (this.#closed) throw new GatehouseError('host-offline', 'the host went offline');
     if (this.#channels.size >= maxOpenChannels) throw new GatehouseError('rate-limited', 'too many transfers open to this host');
-    const number = this.#nextChannel++;
+    const number = this.#nextChannel;
+    this.#nextChannel = (this.#nextChannel % 2 ** 31) + 1;
     const channel = new ConsoleChannel(number, {
       sendBinary: (frame) => this.#sendBinary(frame),
       sendFrame: (frame) => this.#send(frame),
@@ -121,19 +124,12 @@ export class AgentLink extends EventEmitter<AgentLinkEvents> {
   }
 
   #onText(text: string): void {
-    let frame: AgentToConsoleFrame;
-    try {
-      const parsed = agentToConsoleFrame.safeParse(JSON.parse(text));
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        this.#send({ type: 'error', code: 'bad-request', message: `unreadable frame: ${issue?.path.join('.') || 'frame'}: ${issue?.message}` });
-        return;
-      }
-      frame = parsed.data;
-    } catch {
-      this.#send({ type: 'error', code: 'bad-request', message: 'frame is not JSON' });
+    const read = readFrame(agentToConsoleFrame, text);
+    if ('problem' in read) {
+      this.#send({ type: 'error', code: 'bad-request', message: read.problem });
       return;
     }
+    const frame = read.frame;
     switch (frame.type) {
       case 'result':
       case 'error': {

@@ -6,6 +6,7 @@ import { requireAction, clientAddress } from '../http/auth.js';
 import { readJson } from '../http/json-body.js';
 import { createTokenRequest, enrollRequest } from '../enrollment.js';
 import type { Services } from '../services.js';
+import type { EnrollmentTokenView, IssuedEnrollmentToken } from '../../../modules/kernel/console-api.js';
 
 /** Routes under /api/enrollment-tokens, behind the session gate. */
 export function enrollmentTokenRoutes(services: Services): Hono<AppEnv> {
@@ -27,17 +28,17 @@ export function enrollmentTokenRoutes(services: Services): Hono<AppEnv> {
     // Read at request time: with port 0 the real origin is only known once the server listens.
     const origin = services.publicOrigin;
     const command = `gatehouse-agent enroll --console ${origin} --token ${issued.token}`;
-    return c.json({ ...issued, command, installCommand: installCommand(origin, issued.token, services.publicKeyPin) }, 201);
+    const body: IssuedEnrollmentToken = { ...issued, command, installCommand: installCommand(origin, issued.token, services.publicKeyPin) };
+    return c.json(body, 201);
   });
 
   app.get('/', async (c) => {
     const tokens = await storage.listEnrollmentTokens();
-    return c.json(
-      tokens.map(({ secretHash: _secret, ...visible }) => ({
-        ...visible,
-        state: visible.usedAt ? 'used' : visible.revokedAt ? 'revoked' : Date.parse(visible.expiresAt) <= Date.now() ? 'expired' : 'active',
-      })),
-    );
+    const views: EnrollmentTokenView[] = tokens.map(({ secretHash: _secret, ...visible }) => ({
+      ...visible,
+      state: visible.usedAt ? 'used' : visible.revokedAt ? 'revoked' : Date.parse(visible.expiresAt) <= Date.now() ? 'expired' : 'active',
+    }));
+    return c.json(views);
   });
 
   app.delete('/:id', async (c) => {

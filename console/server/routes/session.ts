@@ -18,6 +18,7 @@ import {
 import type { Services } from '../services.js';
 import type { UserRecord } from '../storage/types.js';
 import { permissionsOf } from '../permissions.js';
+import type { SessionUser } from '../../../modules/kernel/console-api.js';
 
 const loginRequest = z.object({
   username: z.string().min(1).max(128),
@@ -32,7 +33,7 @@ const passwordChange = z.object({
 /** A hash of a random password, verified against when the account does not exist so timing does not tell. */
 let decoyHash: Promise<string> | undefined;
 
-function publicUser(user: UserRecord) {
+function publicUser(user: UserRecord): SessionUser {
   return { id: user.id, username: user.username, role: user.role, permissions: permissionsOf(user.role) };
 }
 

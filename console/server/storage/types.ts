@@ -4,7 +4,9 @@
  */
 import type { HostStatus } from '../../../modules/kernel/host-status.js';
 
-export type RoleId = 'administrator' | 'system-operator' | 'plant-operator' | 'on-call' | 'auditor' | 'viewer';
+import type { AuditEntry, HostState, RoleId } from '../../../modules/kernel/console-api.js';
+
+export type { AuditEntry, HostState, RoleId };
 
 export interface UserRecord {
   id: string;
@@ -24,7 +26,6 @@ export interface SessionRecord {
   address: string | null;
 }
 
-export type HostState = 'pending' | 'approved' | 'revoked';
 
 export interface HostRecord {
   id: string;
@@ -54,27 +55,8 @@ export interface EnrollmentTokenRecord {
   revokedAt: string | null;
 }
 
-export interface AuditInput {
-  at: string;
-  /** Username, or `agent:<hostId>` / `system` for actions no person took. */
-  user: string;
-  hostId: string | null;
-  hostName: string | null;
-  action: string;
-  paramsDigest: string | null;
-  phase: 'requested' | 'completed' | 'event';
-  /** `ok` or a problem code. */
-  result: string;
-  detail: string | null;
-  address: string | null;
-}
-
-export interface AuditEntry extends AuditInput {
-  id: number;
-  /** SHA-256 over the previous entry's hash and this entry's canonical form: editing any entry breaks the chain. */
-  prevHash: string;
-  hash: string;
-}
+/** An audit entry before the storage numbers it and links it into the chain. */
+export type AuditInput = Omit<AuditEntry, 'id' | 'prevHash' | 'hash'>;
 
 export interface AuditQuery {
   limit: number;
