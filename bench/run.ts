@@ -98,9 +98,22 @@ async function rssKiB(pid: number): Promise<number> {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
 }
 
+async function bareNodeRss(): Promise<number> {
+  const bare = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 1_000));
+  const rss = await rssKiB(bare.pid!);
+  bare.kill();
+  return rss;
+}
+
 async function benchDownloadAndMemory(): Promise<void> {
   const stack = await startStack();
   try {
+    // Idle: connected, reporting status every 5 s, nothing asked of it.
+    await new Promise((r) => setTimeout(r, 10_000));
+    const bare = await bareNodeRss();
+    report('agent idle memory', (await rssKiB(stack.agent.pid!)) / 1024, bare / 1024, 'MiB', 'bare node');
+
     const file = join(stack.data, 'big.bin');
     const size = 200 * 1024 * 1024;
     await writeFile(file, Buffer.alloc(size, 7));
@@ -117,15 +130,8 @@ async function benchDownloadAndMemory(): Promise<void> {
       }
     });
     report('download 200 MB', size / 1048576 / (through / 1000), size / 1048576 / (direct / 1000), 'MiB/s', 'direct read');
-
-    // Idle memory: give the agent time to settle after the transfer, then compare with a bare Node.js.
-    await new Promise((r) => setTimeout(r, 10_000));
-    const bare = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-    await new Promise((r) => setTimeout(r, 1_000));
-    const agentRss = await rssKiB(stack.agent.pid!);
-    const bareRss = await rssKiB(bare.pid!);
-    bare.kill();
-    report('agent idle memory', agentRss / 1024, bareRss / 1024, 'MiB', 'bare node');
+    await new Promise((r) => setTimeout(r, 5_000));
+    report('agent memory after 600 MB', (await rssKiB(stack.agent.pid!)) / 1024, bare / 1024, 'MiB', 'bare node');
   } finally {
     stack.agent.kill();
     stack.child.kill();
