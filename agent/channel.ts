@@ -9,6 +9,7 @@ import { encodeDataFrame, initialStreamWindowBytes, maxDataChunkBytes } from '..
 export interface ChannelSink {
   sendBinary(frame: Buffer): void;
   sendCredit(channel: number, bytes: number): void;
+  sendEvent(channel: number, message: unknown): void;
 }
 
 export class AgentChannel implements AgentStream {
@@ -18,6 +19,7 @@ export class AgentChannel implements AgentStream {
   readonly #receiveCredit = new ReceiveCredit(initialStreamWindowBytes);
   readonly #incoming = new ChunkQueue();
   readonly #abort = new AbortController();
+  readonly #controlListeners: Array<(message: unknown) => void> = [];
 
   constructor(number: number, sink: ChannelSink) {
     this.number = number;
@@ -45,6 +47,19 @@ export class AgentChannel implements AgentStream {
       const grant = this.#receiveCredit.consumed(chunk.byteLength);
       if (grant > 0 && !this.#abort.signal.aborted) this.#sink.sendCredit(this.number, grant);
     }
+  }
+
+  onControl(listener: (message: unknown) => void): void {
+    this.#controlListeners.push(listener);
+  }
+
+  sendEvent(message: unknown): void {
+    if (!this.#abort.signal.aborted) this.#sink.sendEvent(this.number, message);
+  }
+
+  /** A control message from the console, handed to the handler's listeners. */
+  control(message: unknown): void {
+    for (const listener of this.#controlListeners) listener(message);
   }
 
   /** Bytes from the console; false when it sent more than we granted. */

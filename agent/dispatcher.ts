@@ -9,6 +9,7 @@ import { GatehouseError, problemFromSystemError } from '../modules/kernel/errors
 import type { AgentStream, CallContext, ModuleHandlers } from '../modules/kernel/handler.js';
 import type { AgentPolicy } from '../modules/kernel/policy.js';
 import { defaultCallTimeoutMs } from '../modules/kernel/wire.js';
+import { log } from './log.js';
 
 export interface DispatchRequest {
   module: string;
@@ -54,8 +55,22 @@ export class Dispatcher {
     const params = parse(spec.params, request.params, 'invalid-params', request);
     // Streams run as long as bytes flow; they end when the console cancels (stream.signal), not on a timer.
     const context: CallContext = { policy: this.#policy, signal: stream.signal, actor: request.actor };
+    const control = spec.control;
+    // Control messages reach the handler only when they match the contract; others are dropped and logged.
+    const checked: AgentStream = {
+      write: (chunk) => stream.write(chunk),
+      chunks: () => stream.chunks(),
+      sendEvent: (message) => stream.sendEvent(message),
+      signal: stream.signal,
+      onControl: (listener) =>
+        stream.onControl((message) => {
+          const parsed = control?.safeParse(message);
+          if (parsed?.success) listener(parsed.data);
+          else log.warn('dropped a control message that does not match the contract', { module: request.module, stream: request.name });
+        }),
+    };
     try {
-      return parse(spec.result, await run(params, stream, context), 'internal-error', request);
+      return parse(spec.result, await run(params, checked, context), 'internal-error', request);
     } catch (err) {
       throw problemFromSystemError(err, { module: request.module, method: request.name });
     }

@@ -83,6 +83,9 @@ export class AgentSession {
       case 'done':
         this.#channels.get(frame.channel)?.end();
         return;
+      case 'control':
+        this.#channels.get(frame.channel)?.control(frame.message);
+        return;
       case 'close': {
         const channel = this.#channels.get(frame.channel);
         if (channel) {
@@ -140,6 +143,7 @@ export class AgentSession {
     const channel = new AgentChannel(frame.channel, {
       sendBinary: (data) => this.#sendBinary(data),
       sendCredit: (number, bytes) => this.#send({ type: 'credit', channel: number, bytes }),
+      sendEvent: (number, message) => this.#send({ type: 'event', channel: number, message }),
     });
     this.#channels.set(frame.channel, channel);
     try {

@@ -65,6 +65,7 @@ export class Relay {
     const base = { user: caller.user.username, hostId, hostName, action: `${module}.${stream}`, paramsDigest: paramsDigest(parsed), address: caller.address };
     await this.#audit.record({ ...base, phase: 'requested', result: 'ok', detail: describe(parsed) });
     const channel = link.open(module, stream, parsed, caller.user.username);
+    channel.checkEventsWith(spec.event);
     channel.result.then(
       (result) => {
         const checked = spec.result.safeParse(result);

@@ -7,6 +7,9 @@ import { maxDataChunkBytes } from '../kernel/wire.js';
 import { versionOf } from './content.js';
 import { leftoverTempFiles, makeFileRoot, memoryStream, openStream, type FileRootFixture } from './test-support.js';
 
+/** File streams carry no control messages or events. */
+const noMessages = { onControl: () => undefined, sendEvent: () => undefined };
+
 let fx: FileRootFixture;
 
 beforeEach(async () => {
@@ -65,6 +68,7 @@ describe('download through memoryStream (standing in for the wire)', () => {
     const controller = new AbortController();
     let writes = 0;
     const stream: AgentStream = {
+      ...noMessages,
       signal: controller.signal,
       async write() {
         if (++writes === 2) controller.abort();
@@ -134,6 +138,7 @@ describe('upload through memoryStream (standing in for the wire)', () => {
   it('a cancel while the console is silent does not leave the upload hanging', async () => {
     const controller = new AbortController();
     const stream: AgentStream = {
+      ...noMessages,
       signal: controller.signal,
       write: async () => undefined,
       async *chunks() {
@@ -148,6 +153,7 @@ describe('upload through memoryStream (standing in for the wire)', () => {
 
   it('a source that fails midway leaves nothing behind', async () => {
     const stream: AgentStream = {
+      ...noMessages,
       signal: new AbortController().signal,
       write: async () => undefined,
       async *chunks() {

@@ -81,6 +81,8 @@ export function memoryStream(input: readonly Buffer[] = [], beforeChunk?: (index
   const sent: Buffer[] = [];
   const stream: AgentStream = {
     signal: controller.signal,
+    onControl: () => undefined,
+    sendEvent: () => undefined,
     async write(chunk) {
       sent.push(Buffer.from(chunk));
     },

@@ -24,14 +24,18 @@ export interface MethodSpec<P extends string = string> {
 
 /**
  * A stream moves bytes on a numbered channel with credit-based flow control.
- * `download`: agent → console bytes; `upload`: console → agent bytes; both end with a result.
+ * `download`: agent → console bytes; `upload`: console → agent bytes; `duplex`: both at once (a terminal).
+ * Each ends with a result. A stream may also carry small JSON messages beside its bytes: `control` from the
+ * console to the agent (e.g. a terminal resize) and `event` from the agent to the console (e.g. the session id).
  */
 export interface StreamSpec<P extends string = string> {
   readonly summary: string;
   readonly permission: P;
-  readonly direction: 'download' | 'upload';
+  readonly direction: 'download' | 'upload' | 'duplex';
   readonly params: z.ZodType;
   readonly result: z.ZodType;
+  readonly control?: z.ZodType;
+  readonly event?: z.ZodType;
 }
 
 export interface ModuleContract<P extends string = string> {

@@ -19,6 +19,10 @@ export interface AgentStream {
   write(chunk: Buffer): Promise<void>;
   /** Bytes sent by the console (upload), ending when the console says `done`. */
   chunks(): AsyncIterable<Buffer>;
+  /** Receive the stream's control messages, already checked against its contract's `control` schema. */
+  onControl(listener: (message: unknown) => void): void;
+  /** Send an event message (checked by the console against the contract's `event` schema). */
+  sendEvent(message: unknown): void;
   readonly signal: AbortSignal;
 }
 

@@ -99,6 +99,10 @@ export const closeFrame = z.object({
   problem: problemSchema.optional(),
 });
 
+/** A small JSON message beside a stream's bytes: console → agent `control`, agent → console `event`. */
+export const controlFrame = z.object({ type: z.literal('control'), channel, message: z.unknown() });
+export const eventFrame = z.object({ type: z.literal('event'), channel, message: z.unknown() });
+
 export const pingFrame = z.object({ type: z.literal('ping'), ts: z.number() });
 export const pongFrame = z.object({ type: z.literal('pong'), ts: z.number() });
 
@@ -113,6 +117,7 @@ export const consoleToAgentFrame = z.discriminatedUnion('type', [
   doneFrame,
   creditFrame,
   closeFrame,
+  controlFrame,
   pingFrame,
   pongFrame,
   errorFrame,
@@ -126,6 +131,7 @@ export const agentToConsoleFrame = z.discriminatedUnion('type', [
   doneFrame,
   creditFrame,
   closeFrame,
+  eventFrame,
   pingFrame,
   pongFrame,
   statusFrame,

@@ -4,13 +4,20 @@
  * takes them, so a slow browser slows the agent's disk read instead of filling the console's memory.
  * Upload: bytes go to the agent only within the credit it grants.
  */
+import type { z } from 'zod';
 import { ChunkQueue, ReceiveCredit, SendCredit } from '../../../modules/kernel/flow.js';
 import { GatehouseError } from '../../../modules/kernel/errors.js';
 import { encodeDataFrame, initialStreamWindowBytes, maxDataChunkBytes, type Problem } from '../../../modules/kernel/wire.js';
 
 export interface ChannelWire {
   sendBinary(frame: Buffer): void;
-  sendFrame(frame: { type: 'credit'; channel: number; bytes: number } | { type: 'done'; channel: number } | { type: 'close'; channel: number }): void;
+  sendFrame(
+    frame:
+      | { type: 'credit'; channel: number; bytes: number }
+      | { type: 'done'; channel: number }
+      | { type: 'close'; channel: number }
+      | { type: 'control'; channel: number; message: unknown },
+  ): void;
 }
 
 export class ConsoleChannel {
@@ -21,6 +28,8 @@ export class ConsoleChannel {
   readonly #send = new SendCredit(initialStreamWindowBytes);
   readonly #receive = new ReceiveCredit(initialStreamWindowBytes);
   readonly #incoming = new ChunkQueue();
+  readonly #eventListeners: Array<(message: unknown) => void> = [];
+  #eventSchema: z.ZodType | undefined;
   #settle!: { resolve: (value: unknown) => void; reject: (err: GatehouseError) => void };
   #closed = false;
   readonly readable: ReadableStream<Uint8Array>;
@@ -72,6 +81,28 @@ export class ConsoleChannel {
       if (this.#closed) throw new GatehouseError('cancelled', 'the transfer ended early');
       this.#wire.sendBinary(encodeDataFrame(this.number, piece));
     }
+  }
+
+  /** A control message for the agent's handler (e.g. a terminal resize). */
+  sendControl(message: unknown): void {
+    if (!this.#closed) this.#wire.sendFrame({ type: 'control', channel: this.number, message });
+  }
+
+  /** Events from the agent's handler that passed the contract's `event` schema. */
+  onEvent(listener: (message: unknown) => void): void {
+    this.#eventListeners.push(listener);
+  }
+
+  /** Events reach listeners only when they match this schema (the stream's contract); agents are untrusted. */
+  checkEventsWith(schema: z.ZodType | undefined): void {
+    this.#eventSchema = schema;
+  }
+
+  /** An event frame arrived from the agent. */
+  event(message: unknown): void {
+    const parsed = this.#eventSchema?.safeParse(message);
+    if (!parsed?.success) return;
+    for (const listener of this.#eventListeners) listener(parsed.data);
   }
 
   /** No more bytes from this side. */

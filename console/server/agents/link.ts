@@ -148,6 +148,9 @@ export class AgentLink extends EventEmitter<AgentLinkEvents> {
       case 'credit':
         this.#channels.get(frame.channel)?.grant(frame.bytes);
         return;
+      case 'event':
+        this.#channels.get(frame.channel)?.event(frame.message);
+        return;
       case 'done':
         return; // downloads end with `close`, which carries the result
       case 'status':
