@@ -12,6 +12,8 @@ export const agentPolicySchema = z
     fileRoots: z.array(z.string().startsWith('/')).min(1).default(['/']),
     /** When true, every method whose risk is not `read` is refused. */
     readOnly: z.boolean().default(false),
+    /** How long a terminal whose page went away stays alive, detached, waiting to be re-attached. */
+    terminalDetachedMinutes: z.number().int().min(0).max(24 * 60).default(10),
   })
   .strict();
 
