@@ -29,7 +29,10 @@ export default defineConfig({
   root: repoRoot,
   logLevel: 'warn',
   plugins: [bundledModuleHandlers()],
-  ssr: { noExternal: true, target: 'node' },
+  // node-pty is a native module and cannot travel inside a script; the bundle imports it from a node_modules
+  // folder above its own (for /usr/local/bin/gatehouse-agent: `npm install --prefix /usr/local node-pty`) when
+  // a terminal is first opened, and answers not-supported without it. Every other module works regardless.
+  ssr: { noExternal: true, external: ['node-pty'], target: 'node' },
   build: {
     ssr: 'agent/cli.ts',
     outDir: 'dist/agent-bundle',

@@ -5,8 +5,9 @@
 import type { ModuleContract } from './kernel/contract.js';
 import { contract as processContract } from './process/contract.js';
 import { contract as fileContract } from './file/contract.js';
+import { contract as terminalContract } from './terminal/contract.js';
 
-export const moduleContracts: readonly ModuleContract[] = [processContract, fileContract];
+export const moduleContracts: readonly ModuleContract[] = [processContract, fileContract, terminalContract];
 
 export function findContract(name: string): ModuleContract | undefined {
   return moduleContracts.find((c) => c.name === name);

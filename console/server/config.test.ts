@@ -34,4 +34,12 @@ describe('loadConfig', () => {
     await expect(loadConfig({ dataDir: dir, host: '0.0.0.0', tls: 'off' }, {})).rejects.toThrow(/plain HTTP is only allowed on loopback/);
     expect((await loadConfig({ dataDir: dir, host: '0.0.0.0' }, {})).tls).toBe('self-signed');
   });
+
+  it('records terminal input only when asked, from the file or GATEHOUSE_RECORD_INPUT', async () => {
+    expect((await loadConfig({ dataDir: dir }, {})).recordInput).toBe(false);
+    expect((await loadConfig({ dataDir: dir }, { GATEHOUSE_RECORD_INPUT: 'true' })).recordInput).toBe(true);
+    await expect(loadConfig({ dataDir: dir }, { GATEHOUSE_RECORD_INPUT: 'perhaps' })).rejects.toThrow(/"recordInput".*GATEHOUSE_RECORD_INPUT/);
+    await writeFile(join(dir, 'console.json'), JSON.stringify({ recordInput: true }));
+    expect((await loadConfig({ dataDir: dir }, {})).recordInput).toBe(true);
+  });
 });

@@ -30,6 +30,11 @@ export const configSchema = z
     adminPassword: z.string().min(8).optional(),
     /** Where the built web app is; default: console/web/dist in the package. */
     webDir: z.string().optional(),
+    /**
+     * Record terminal keystrokes (asciicast `"i"` events) as well as the screen. Off by default: keystrokes
+     * include passwords typed at prompts that do not echo, which the screen never shows.
+     */
+    recordInput: z.union([z.boolean(), z.stringbool()]).default(false),
   })
   .strict();
 
@@ -47,6 +52,7 @@ const envKeys: Record<string, keyof z.input<typeof configSchema>> = {
   GATEHOUSE_PUBLIC_URL: 'publicUrl',
   GATEHOUSE_ADMIN_PASSWORD: 'adminPassword',
   GATEHOUSE_WEB_DIR: 'webDir',
+  GATEHOUSE_RECORD_INPUT: 'recordInput',
 };
 
 export function isLoopbackAddress(host: string): boolean {

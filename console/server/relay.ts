@@ -16,10 +16,21 @@ import { roleAllows } from './roles.js';
 import { ReadAuditWindow } from './read-audit-window.js';
 import type { UserRecord } from './storage/types.js';
 import type { z } from 'zod';
+import { log } from './log.js';
 
 export interface Caller {
   user: UserRecord;
   address: string | null;
+}
+
+export type StreamOutcome = { result: unknown } | { problem: GatehouseError };
+
+/** What a stream's opener adds to its two audit entries, so a stream stays one requested and one completed entry. */
+export interface StreamAudit {
+  /** The requested entry's detail (instead of the transfer's path). */
+  detail?: string;
+  /** Called when the channel has ended; its answer is the completed entry's result and detail (e.g. a recording's size). */
+  completion?: (outcome: StreamOutcome) => Promise<{ result: string; detail: string | null }>;
 }
 
 export class Relay {
@@ -27,6 +38,8 @@ export class Relay {
   readonly #hub: AgentHub;
   readonly #audit: AuditTrail;
   readonly #reads = new ReadAuditWindow();
+  /** Streams whose completed audit entry is not written yet. */
+  readonly #pendingAudits = new Set<Promise<void>>();
 
   constructor(hosts: HostDirectory, hub: AgentHub, audit: AuditTrail) {
     this.#hosts = hosts;
@@ -56,27 +69,40 @@ export class Relay {
     }
   }
 
-  /** Open a stream (file download or upload); the audit's completed entry is written when it ends. */
-  async open(caller: Caller, hostId: string, module: string, stream: string, params: unknown): Promise<ConsoleChannel> {
+  /** Open a stream (file download or upload, terminal); the audit's completed entry is written when it ends. */
+  async open(caller: Caller, hostId: string, module: string, stream: string, params: unknown, audit: StreamAudit = {}): Promise<ConsoleChannel> {
     const contract = knownModule(module);
     const spec = streamOf(contract, stream);
     if (!spec) throw new GatehouseError('unknown-method', `module ${module} has no stream ${stream}`);
     const { link, hostName, parsed } = await this.#admit(caller, hostId, contract, spec, `${module}.${stream}`, params);
     const base = { user: caller.user.username, hostId, hostName, action: `${module}.${stream}`, paramsDigest: paramsDigest(parsed), address: caller.address };
-    await this.#audit.record({ ...base, phase: 'requested', result: 'ok', detail: describe(parsed) });
+    await this.#audit.record({ ...base, phase: 'requested', result: 'ok', detail: audit.detail ?? describe(parsed) });
     const channel = link.open(module, stream, parsed, caller.user.username);
     channel.checkEventsWith(spec.event);
-    channel.result.then(
-      (result) => {
-        const checked = spec.result.safeParse(result);
-        void this.#audit.record({ ...base, phase: 'completed', result: checked.success ? 'ok' : 'internal-error', detail: describe(result) });
-      },
-      (err: unknown) => {
-        const problem = problemFromSystemError(err);
-        void this.#audit.record({ ...base, phase: 'completed', result: problem.code, detail: problem.message.slice(0, 500) });
-      },
-    );
+    const audited = channel.result
+      .then(
+        (result): StreamOutcome => ({ result }),
+        (err: unknown): StreamOutcome => ({ problem: problemFromSystemError(err) }),
+      )
+      .then(async (outcome) => {
+        const standard =
+          'result' in outcome
+            ? { result: spec.result.safeParse(outcome.result).success ? 'ok' : 'internal-error', detail: describe(outcome.result) }
+            : { result: outcome.problem.code, detail: outcome.problem.message };
+        const entry = audit.completion ? await audit.completion(outcome).catch(() => standard) : standard;
+        await this.#audit.record({ ...base, phase: 'completed', result: entry.result, detail: entry.detail?.slice(0, 500) ?? null });
+      })
+      .catch((err: unknown) => log.error('could not audit the end of a stream', { host: hostId, action: base.action, message: (err as Error).message }));
+    this.#pendingAudits.add(audited);
+    void audited.finally(() => this.#pendingAudits.delete(audited));
     return channel;
+  }
+
+  /** Shutdown: wait (at most `timeoutMs`) for the completed entries of streams that have ended or are ending. */
+  async flushAudits(timeoutMs = 5_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all([...this.#pendingAudits]), new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+    clearTimeout(timer);
   }
 
   async #admit(

@@ -20,6 +20,7 @@ import { Relay } from './relay.js';
 import { openSqliteStorage } from './storage/sqlite.js';
 import { loadTls } from './tls.js';
 import { upgradeHandler } from './upgrade.js';
+import { TerminalGateway } from './terminal/gateway.js';
 import { HostNames } from './http/host-check.js';
 import type { Services } from './services.js';
 import { log } from './log.js';
@@ -52,13 +53,19 @@ export async function startConsole(config: ConsoleConfig): Promise<RunningConsol
   const hosts = new HostDirectory(storage, hub);
   const audit = new AuditTrail(storage);
   const live = new LiveUpdates(hosts, audit, storage);
+  const relay = new Relay(hosts, hub, audit);
+  // No terminal can be live before start-up, so a recording still marked as running was cut short by a crash.
+  await storage.failUnfinishedRecordings(new Date().toISOString());
+  const terminals = new TerminalGateway({ relay, hosts, storage, dataDir: config.dataDir, recordInput: config.recordInput });
   const services: Services = {
     storage,
     hub,
     hosts,
     audit,
     live,
-    relay: new Relay(hosts, hub, audit),
+    terminals,
+    dataDir: config.dataDir,
+    relay,
     enrollment: new Enrollment(storage, fingerprint),
     loginLimiter: new LoginRateLimiter(),
     publicOrigin: publicOrigin(config),
@@ -101,7 +108,9 @@ export async function startConsole(config: ConsoleConfig): Promise<RunningConsol
     close: async () => {
       clearInterval(sweeper);
       live.closeAll();
+      await terminals.closeAll();
       hub.closeAll();
+      await relay.flushAudits();
       await new Promise<void>((r) => {
         server.close(() => r());
         server.closeAllConnections();

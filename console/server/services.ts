@@ -8,6 +8,7 @@ import type { LiveUpdates } from './live.js';
 import type { Relay } from './relay.js';
 import type { Storage } from './storage/types.js';
 import type { HostNames } from './http/host-check.js';
+import type { TerminalGateway } from './terminal/gateway.js';
 
 export interface Services {
   storage: Storage;
@@ -18,6 +19,9 @@ export interface Services {
   enrollment: Enrollment;
   loginLimiter: LoginRateLimiter;
   live: LiveUpdates;
+  terminals: TerminalGateway;
+  /** The console's data directory (the database, TLS files, recordings/). */
+  dataDir: string;
   /** The origin in enrollment commands. */
   publicOrigin: string;
   /** Origins allowed besides the request's own. */

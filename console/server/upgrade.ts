@@ -1,20 +1,27 @@
 /**
- * WebSocket upgrades: `/agent` for agents (no browser may open it: any Origin is refused) and `/api/live` for
- * logged-in browsers (Origin must be this console's own). Everything else is refused before the handshake.
+ * WebSocket upgrades: `/agent` for agents (no browser may open it: any Origin is refused), and `/api/live` and
+ * `/api/hosts/:id/terminal` for logged-in browsers (Origin must be this console's own). Everything else is
+ * refused before the handshake.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { maxControlFrameBytes } from '../../modules/kernel/wire.js';
-import { sessionTokenFromCookieHeader, validateSessionToken } from './auth/sessions.js';
+import { sessionTokenFromCookieHeader, validateSessionToken, type SessionValidation } from './auth/sessions.js';
 import { originAllowed } from './http/origin.js';
 import type { Services } from './services.js';
 import { log } from './log.js';
+import { maxTerminalMessageBytes } from './terminal/bridge.js';
+
+/** `/api/hosts/:id/terminal`: a browser terminal on that host. */
+const terminalPath = /^\/api\/hosts\/([A-Za-z0-9_-]{1,64})\/terminal$/;
 
 export function upgradeHandler(services: Services, secure: boolean) {
   // Compression is off: it costs memory per socket and opens compression side channels on mixed secrets.
   const agents = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: maxControlFrameBytes + 64 });
   const browsers = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 64 * 1024 });
+  // Terminal input is keystrokes and pastes; a larger frame closes the socket with 1009.
+  const terminals = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: maxTerminalMessageBytes });
 
   return (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const refuse = (status: number, message: string) => {
@@ -31,7 +38,8 @@ export function upgradeHandler(services: Services, secure: boolean) {
       agents.handleUpgrade(request, socket, head, (ws) => services.hub.accept(ws, address));
       return;
     }
-    if (path === '/api/live') {
+    // A logged-in browser of this console's own origin, then `admit`; refused before the handshake otherwise.
+    const browserOnly = (admit: (found: SessionValidation) => void) => {
       const self = `${secure ? 'https' : 'http'}://${request.headers.host ?? ''}`;
       if (origin === undefined || !originAllowed(origin, self, { extra: services.allowedOrigins })) {
         return refuse(403, 'Forbidden: foreign or missing Origin');
@@ -39,16 +47,26 @@ export function upgradeHandler(services: Services, secure: boolean) {
       const token = sessionTokenFromCookieHeader(request.headers.cookie);
       const validation = token ? validateSessionToken(services.storage, token) : Promise.resolve(null);
       validation.then(
-        (found) => {
-          if (!found) return refuse(401, 'Unauthorized: log in first');
-          browsers.handleUpgrade(request, socket, head, (ws) => void services.live.accept(ws, found.user, found.session));
-        },
+        (found) => (found ? admit(found) : refuse(401, 'Unauthorized: log in first')),
         (err: unknown) => {
-          log.error('live upgrade failed', { message: (err as Error).message });
+          log.error('browser socket upgrade failed', { path, message: (err as Error).message });
           refuse(500, 'Internal Server Error');
         },
       );
-      return;
+    };
+
+    if (path === '/api/live') {
+      return browserOnly((found) => browsers.handleUpgrade(request, socket, head, (ws) => void services.live.accept(ws, found.user, found.session)));
+    }
+    const terminal = terminalPath.exec(path ?? '');
+    if (terminal) {
+      const hostId = terminal[1]!;
+      const query = new URL(request.url ?? '', 'http://console.invalid').searchParams;
+      return browserOnly((found) =>
+        terminals.handleUpgrade(request, socket, head, (ws) =>
+          void services.terminals.accept(ws, { hostId, query, user: found.user, loginSessionId: found.session.id, address }),
+        ),
+      );
     }
     refuse(404, 'Not Found');
   };

@@ -6,6 +6,7 @@
  * their ids are shown as numbers, as `ls` does when a name cannot be found.
  */
 import { readFile, stat } from 'node:fs/promises';
+import { groupEntries, groupPath, passwdEntries, passwdPath } from '../kernel/accounts.js';
 import { GatehouseError } from '../kernel/errors.js';
 
 export interface Accounts {
@@ -33,8 +34,8 @@ export function accountsFrom(files: AccountFiles): () => Promise<Accounts> {
   return async () => {
     const stamp = `${await stampOf(files.passwd)}|${await stampOf(files.group)}`;
     if (cached?.stamp === stamp) return cached.accounts;
-    const users = parseTable(await readFile(files.passwd, 'utf8').catch(() => ''));
-    const groups = parseTable(await readFile(files.group, 'utf8').catch(() => ''));
+    const users = tableOf(passwdEntries(await readFile(files.passwd, 'utf8').catch(() => '')), (user) => user.uid);
+    const groups = tableOf(groupEntries(await readFile(files.group, 'utf8').catch(() => '')), (group) => group.gid);
     const accounts: Accounts = {
       userName: (uid) => users.byId.get(uid) ?? String(uid),
       groupName: (gid) => groups.byId.get(gid) ?? String(gid),
@@ -47,7 +48,7 @@ export function accountsFrom(files: AccountFiles): () => Promise<Accounts> {
 }
 
 /** The host's accounts, from /etc/passwd and /etc/group. */
-export const loadAccounts = accountsFrom({ passwd: '/etc/passwd', group: '/etc/group' });
+export const loadAccounts = accountsFrom({ passwd: passwdPath, group: groupPath });
 
 /**
  * Turn chown's `user` and `group` (names or numeric ids) into ids; -1 leaves that one unchanged.
@@ -87,18 +88,14 @@ async function stampOf(path: string): Promise<string> {
   }
 }
 
-/** passwd and group share the shape `name:password:id:…`; the first line for an id wins, as getpwuid does. */
-function parseTable(text: string): Table {
+/** Both directions of name ↔ id; the first line for an id or a name wins, as getpwuid and getpwnam do. */
+function tableOf<E extends { readonly name: string }>(entries: readonly E[], idOf: (entry: E) => number): Table {
   const byId = new Map<number, string>();
   const byName = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    // Lines starting + or - are NIS compat markers, not accounts.
-    if (line === '' || line.startsWith('#') || line.startsWith('+') || line.startsWith('-')) continue;
-    const [name, , idText] = line.split(':');
-    if (name === undefined || name === '' || idText === undefined || !/^[0-9]+$/.test(idText)) continue;
-    const id = Number(idText);
-    if (!byId.has(id)) byId.set(id, name);
-    if (!byName.has(name)) byName.set(name, id);
+  for (const entry of entries) {
+    const id = idOf(entry);
+    if (!byId.has(id)) byId.set(id, entry.name);
+    if (!byName.has(entry.name)) byName.set(entry.name, id);
   }
   return { byId, byName };
 }

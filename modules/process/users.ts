@@ -6,21 +6,15 @@
  * `ps` prints for a name it cannot resolve.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { passwdEntries, passwdPath } from '../kernel/accounts.js';
 
-const passwdPath = '/etc/passwd';
 /** The contract's bound on `user`. */
 const maxNameLength = 64;
 
 /** Map uid → name from passwd text; the first line for a uid wins, as with getpwuid(3). */
 export function parsePasswd(text: string): Map<number, string> {
   const names = new Map<number, string>();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const fields = line.split(':');
-    const name = fields[0];
-    const uidField = fields[2];
-    if (!name || uidField === undefined || !/^\d+$/.test(uidField)) continue;
-    const uid = Number(uidField);
+  for (const { uid, name } of passwdEntries(text)) {
     if (!names.has(uid)) names.set(uid, name.slice(0, maxNameLength));
   }
   return names;

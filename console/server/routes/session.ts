@@ -38,7 +38,7 @@ function publicUser(user: UserRecord): SessionUser {
 }
 
 export function sessionRoutes(services: Services): Hono<AppEnv> {
-  const { storage, loginLimiter, audit, live } = services;
+  const { storage, loginLimiter, audit, live, terminals } = services;
   const app = new Hono<AppEnv>();
 
   app.post('/', async (c) => {
@@ -75,6 +75,7 @@ export function sessionRoutes(services: Services): Hono<AppEnv> {
     const token = getCookie(c, SESSION_COOKIE_NAME);
     if (token) await invalidateSession(storage, sessionIdFromToken(token));
     live.endSession(c.get('session').id);
+    terminals.endSession(c.get('session').id);
     deleteCookie(c, SESSION_COOKIE_NAME, { path: '/', secure: new URL(c.req.url).protocol === 'https:', httpOnly: true, sameSite: 'Strict' });
     await audit.record({ user: c.get('user').username, action: 'session.logout', phase: 'event', result: 'ok', address: c.get('address') });
     return c.body(null, 204);

@@ -11,14 +11,17 @@ import {
   enrollmentTokenToRow,
   hostToRow,
   iso,
+  recordingToRow,
   sessionToRow,
   toAuditEntry,
   toEnrollmentToken,
   toHost,
+  toRecording,
   toSession,
   toUser,
   type Database,
   type HostsTable,
+  type RecordingsTable,
 } from './schema.js';
 import type {
   AuditEntry,
@@ -27,6 +30,8 @@ import type {
   AuditVerifyResult,
   EnrollmentTokenRecord,
   HostRecord,
+  RecordingQuery,
+  RecordingRecord,
   SessionRecord,
   Storage,
   UserRecord,
@@ -37,6 +42,9 @@ export const AUDIT_GENESIS_HASH = '0'.repeat(64);
 
 /** Most entries one queryAudit call returns; callers page with `before`. Bounds memory per request. */
 export const AUDIT_QUERY_MAX = 1000;
+
+/** Most recordings one listRecordings call returns. */
+export const RECORDING_QUERY_MAX = 500;
 
 /** Entries verifyAudit reads per round trip, so verifying a long log does not load it whole. */
 const VERIFY_BATCH = 500;
@@ -263,6 +271,56 @@ export class KyselyStorage implements Storage {
       }
       if (rows.length < VERIFY_BATCH) return { ok: true, checked };
     }
+  }
+
+  // terminal recordings
+
+  async createRecording(recording: RecordingRecord): Promise<void> {
+    await this.db.insertInto('recordings').values(recordingToRow(recording)).execute();
+  }
+
+  async findRecording(id: string): Promise<RecordingRecord | undefined> {
+    const row = await this.db.selectFrom('recordings').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toRecording(row);
+  }
+
+  async updateRecording(
+    id: string,
+    patch: Partial<Pick<RecordingRecord, 'sessionId' | 'endedAt' | 'bytes' | 'state'>>,
+  ): Promise<void> {
+    const set: Updateable<RecordingsTable> = {};
+    if (patch.sessionId !== undefined) set.terminal_session_id = patch.sessionId;
+    if (patch.endedAt !== undefined) set.ended_at = patch.endedAt === null ? null : iso(patch.endedAt);
+    if (patch.bytes !== undefined) set.bytes = patch.bytes;
+    if (patch.state !== undefined) set.state = patch.state;
+    if (Object.keys(set).length === 0) return;
+    await this.db.updateTable('recordings').set(set).where('id', '=', id).execute();
+  }
+
+  async listRecordings(query: RecordingQuery): Promise<RecordingRecord[]> {
+    const limit = Math.min(Math.max(Math.trunc(query.limit) || 0, 0), RECORDING_QUERY_MAX);
+    if (limit === 0) return [];
+    let select = this.db.selectFrom('recordings').selectAll().orderBy('started_at', 'desc').orderBy('id', 'desc').limit(limit);
+    if (query.before !== undefined) {
+      const cursor = await this.db.selectFrom('recordings').select(['started_at', 'id']).where('id', '=', query.before).executeTakeFirst();
+      // A cursor naming no recording gives an empty page rather than starting over from the newest.
+      if (!cursor) return [];
+      select = select.where((eb) =>
+        eb.or([eb('started_at', '<', cursor.started_at), eb.and([eb('started_at', '=', cursor.started_at), eb('id', '<', cursor.id)])]),
+      );
+    }
+    if (query.hostId !== undefined) select = select.where('host_id', '=', query.hostId);
+    if (query.user !== undefined) select = select.where('console_user', '=', query.user);
+    return (await select.execute()).map(toRecording);
+  }
+
+  async failUnfinishedRecordings(now: string): Promise<number> {
+    const result = await this.db
+      .updateTable('recordings')
+      .set({ state: 'failed', ended_at: iso(now) })
+      .where('state', '=', 'recording')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
   }
 }
 

@@ -5,7 +5,18 @@
  */
 import type { Generated, Insertable, Selectable } from 'kysely';
 import type { HostStatus } from '../../../modules/kernel/host-status.js';
-import type { AuditEntry, AuditInput, EnrollmentTokenRecord, HostRecord, HostState, RoleId, SessionRecord, UserRecord } from './types.js';
+import type {
+  AuditEntry,
+  AuditInput,
+  EnrollmentTokenRecord,
+  HostRecord,
+  HostState,
+  RecordingRecord,
+  RecordingState,
+  RoleId,
+  SessionRecord,
+  UserRecord,
+} from './types.js';
 
 export interface UsersTable {
   id: string;
@@ -68,12 +79,29 @@ export interface AuditLogTable {
   hash: string;
 }
 
+export interface RecordingsTable {
+  id: string;
+  /** The agent's terminal session id (`t_…`); null until the agent names it. */
+  terminal_session_id: string | null;
+  host_id: string;
+  host_name: string;
+  console_user: string;
+  unix_user: string;
+  started_at: string;
+  ended_at: string | null;
+  bytes: number;
+  path: string;
+  input_recorded: number;
+  state: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   hosts: HostsTable;
   enrollment_tokens: EnrollmentTokensTable;
   audit_log: AuditLogTable;
+  recordings: RecordingsTable;
 }
 
 // Rows ↔ records
@@ -210,5 +238,40 @@ export function toAuditEntry(row: Selectable<AuditLogTable>): AuditEntry {
     address: row.address,
     prevHash: row.prev_hash,
     hash: row.hash,
+  };
+}
+
+export function recordingToRow(recording: RecordingRecord): Insertable<RecordingsTable> {
+  return {
+    id: recording.id,
+    terminal_session_id: recording.sessionId,
+    host_id: recording.hostId,
+    host_name: recording.hostName,
+    console_user: recording.user,
+    unix_user: recording.unixUser,
+    started_at: iso(recording.startedAt),
+    ended_at: recording.endedAt === null ? null : iso(recording.endedAt),
+    bytes: recording.bytes,
+    path: recording.path,
+    input_recorded: recording.inputRecorded ? 1 : 0,
+    state: recording.state,
+  };
+}
+
+export function toRecording(row: Selectable<RecordingsTable>): RecordingRecord {
+  return {
+    id: row.id,
+    sessionId: row.terminal_session_id,
+    hostId: row.host_id,
+    hostName: row.host_name,
+    user: row.console_user,
+    unixUser: row.unix_user,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    // PostgreSQL hands a bigint back as a string.
+    bytes: Number(row.bytes),
+    path: row.path,
+    inputRecorded: row.input_recorded !== 0,
+    state: row.state as RecordingState,
   };
 }

@@ -12,7 +12,7 @@ import type { HostStatus } from '../../../modules/kernel/host-status.js';
 import { AUDIT_GENESIS_HASH, auditEntryHash, KyselyStorage } from './kysely-storage.js';
 import type { Database } from './schema.js';
 import { openSqliteStorage } from './sqlite.js';
-import type { AuditInput, EnrollmentTokenRecord, HostRecord, Storage } from './types.js';
+import type { AuditInput, EnrollmentTokenRecord, HostRecord, RecordingRecord, Storage } from './types.js';
 
 export interface StorageUnderTest {
   storage: Storage;
@@ -61,6 +61,13 @@ function audit(n: number, overrides: Partial<AuditInput> = {}): AuditInput {
   return {
     at: at(n), user: 'alice', hostId: 'h1', hostName: 'gw-01', action: 'file.write', paramsDigest: `digest-${n}`,
     phase: 'completed', result: 'ok', detail: `entry ${n}`, address: '192.0.2.10', ...overrides,
+  };
+}
+
+function recording(id: string, overrides: Partial<RecordingRecord> = {}): RecordingRecord {
+  return {
+    id, sessionId: null, hostId: 'h1', hostName: 'gw-01', user: 'alice', unixUser: 'root', startedAt: at(0),
+    endedAt: null, bytes: 0, path: `recordings/${id}.cast`, inputRecorded: false, state: 'recording', ...overrides,
   };
 }
 
@@ -322,6 +329,55 @@ export function storageContract(name: string, open: () => Promise<StorageUnderTe
       });
     });
 
+    describe('recordings', () => {
+      it('creates, finds, and updates only the patched fields', async () => {
+        const r = recording('r_1', { inputRecorded: true });
+        await storage.createRecording(r);
+        expect(await storage.findRecording('r_1')).toEqual(r);
+        expect(await storage.findRecording('r_nope')).toBeUndefined();
+        await storage.updateRecording('r_1', { sessionId: 't_abcdefghijklmnop' });
+        expect(await storage.findRecording('r_1')).toEqual({ ...r, sessionId: 't_abcdefghijklmnop' });
+        const ended = at(90_000);
+        await storage.updateRecording('r_1', { endedAt: ended, bytes: 5_000_000_000, state: 'complete' });
+        expect(await storage.findRecording('r_1')).toEqual({ ...r, sessionId: 't_abcdefghijklmnop', endedAt: ended, bytes: 5_000_000_000, state: 'complete' });
+        await storage.updateRecording('r_1', {});
+        expect((await storage.findRecording('r_1'))?.state).toBe('complete');
+      });
+
+      it('refuses a second recording with the same id', async () => {
+        await storage.createRecording(recording('r_1'));
+        await expect(storage.createRecording(recording('r_1'))).rejects.toThrow();
+      });
+
+      it('lists newest first with host and user filters and a before cursor', async () => {
+        await storage.createRecording(recording('r_a', { startedAt: at(1000) }));
+        await storage.createRecording(recording('r_b', { startedAt: at(2000), hostId: 'h2', hostName: 'gw-02' }));
+        await storage.createRecording(recording('r_c', { startedAt: at(3000), user: 'bob' }));
+        // Same start as r_c: the id breaks the tie, so paging neither skips nor repeats.
+        await storage.createRecording(recording('r_d', { startedAt: at(3000) }));
+        const all = await storage.listRecordings({ limit: 10 });
+        expect(all.map((r) => r.id)).toEqual(['r_d', 'r_c', 'r_b', 'r_a']);
+        const page1 = await storage.listRecordings({ limit: 1 });
+        const page2 = await storage.listRecordings({ limit: 2, before: page1[0]!.id });
+        const page3 = await storage.listRecordings({ limit: 2, before: page2[1]!.id });
+        expect([...page1, ...page2, ...page3].map((r) => r.id)).toEqual(['r_d', 'r_c', 'r_b', 'r_a']);
+        expect((await storage.listRecordings({ limit: 10, hostId: 'h2' })).map((r) => r.id)).toEqual(['r_b']);
+        expect((await storage.listRecordings({ limit: 10, user: 'bob' })).map((r) => r.id)).toEqual(['r_c']);
+        expect((await storage.listRecordings({ limit: 10, user: 'alice', hostId: 'h1' })).map((r) => r.id)).toEqual(['r_d', 'r_a']);
+        expect(await storage.listRecordings({ limit: 10, before: 'r_unknown' })).toEqual([]);
+        expect(await storage.listRecordings({ limit: 0 })).toEqual([]);
+      });
+
+      it('marks unfinished recordings failed, and leaves finished ones alone', async () => {
+        await storage.createRecording(recording('r_live'));
+        await storage.createRecording(recording('r_done', { state: 'complete', endedAt: at(5000), bytes: 42 }));
+        expect(await storage.failUnfinishedRecordings(at(9000))).toBe(1);
+        expect(await storage.findRecording('r_live')).toMatchObject({ state: 'failed', endedAt: at(9000) });
+        expect(await storage.findRecording('r_done')).toMatchObject({ state: 'complete', endedAt: at(5000), bytes: 42 });
+        expect(await storage.failUnfinishedRecordings(at(9000))).toBe(0);
+      });
+    });
+
     describe('migrations', () => {
       it('are idempotent and keep data', async () => {
         await storage.createUser({ id: 'u1', username: 'alice', role: 'viewer', passwordHash: 'h' });
@@ -334,10 +390,12 @@ export function storageContract(name: string, open: () => Promise<StorageUnderTe
         if (!subject.reopen) return;
         await storage.createUser({ id: 'u1', username: 'alice', role: 'viewer', passwordHash: 'h' });
         await storage.appendAudit(audit(1));
+        await storage.createRecording(recording('r_1'));
         await storage.close();
         const again = await subject.reopen();
         storage = again.storage;
         expect((await storage.findUserByName('alice'))?.id).toBe('u1');
+        expect(await storage.findRecording('r_1')).toEqual(recording('r_1'));
         expect(await storage.verifyAudit()).toEqual({ ok: true, checked: 1 });
       });
     });

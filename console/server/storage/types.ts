@@ -74,6 +74,38 @@ export interface AuditVerifyResult {
   reason?: string;
 }
 
+export type RecordingState = 'recording' | 'complete' | 'failed';
+
+/** A terminal session's recording on the console (asciicast v2); the bytes are in the file at `path`. */
+export interface RecordingRecord {
+  /** `r_` and 16 characters; also the file's name. */
+  id: string;
+  /** The agent's terminal session (`t_…`); null until the agent has said which (a new shell). */
+  sessionId: string | null;
+  hostId: string;
+  hostName: string;
+  /** The console user who opened the terminal. */
+  user: string;
+  unixUser: string;
+  startedAt: string;
+  endedAt: string | null;
+  /** Size of the recording file. */
+  bytes: number;
+  /** Relative to the console's data directory, e.g. `recordings/r_….cast`. */
+  path: string;
+  /** Whether keystrokes were recorded too (`"i"` events), not only the screen. */
+  inputRecorded: boolean;
+  state: RecordingState;
+}
+
+export interface RecordingQuery {
+  limit: number;
+  /** A recording id: only recordings started before it (the cursor of the previous page). */
+  before?: string;
+  hostId?: string;
+  user?: string;
+}
+
 export interface Storage {
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -115,4 +147,16 @@ export interface Storage {
   appendAudit(entry: AuditInput): Promise<AuditEntry>;
   queryAudit(query: AuditQuery): Promise<AuditEntry[]>;
   verifyAudit(): Promise<AuditVerifyResult>;
+
+  // terminal recordings (metadata; the casts are files)
+  createRecording(recording: RecordingRecord): Promise<void>;
+  findRecording(id: string): Promise<RecordingRecord | undefined>;
+  updateRecording(id: string, patch: Partial<Pick<RecordingRecord, 'sessionId' | 'endedAt' | 'bytes' | 'state'>>): Promise<void>;
+  /** Newest first (by start, then id), filtered, at most RECORDING_QUERY_MAX. */
+  listRecordings(query: RecordingQuery): Promise<RecordingRecord[]>;
+  /**
+   * Mark recordings still `recording` as `failed`, ended at `now`: run at start-up, when no session can be live,
+   * so one cut short by a crash does not look in progress for ever. Returns how many.
+   */
+  failUnfinishedRecordings(now: string): Promise<number>;
 }

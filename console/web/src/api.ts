@@ -96,6 +96,13 @@ async function request<T>(method: string, path: string, body: unknown, options: 
   return (text === '' ? undefined : JSON.parse(text)) as T;
 }
 
+/** The ApiError for a failed response fetched outside `api` (a stream read by hand); tells the session layer of a 401. */
+export async function failedResponseError(response: Response): Promise<ApiError> {
+  const error = await errorFromResponse(response);
+  if (response.status === 401) reportUnauthorized();
+  return error;
+}
+
 export const api = {
   get: <T>(path: string, options?: RequestOptions) => request<T>('GET', path, undefined, options),
   post: <T>(path: string, body: unknown = {}, options?: RequestOptions) => request<T>('POST', path, body, options),

@@ -2,7 +2,8 @@
  * Routes. A data router (rather than <BrowserRouter>) so the file editor can hold navigation while it has
  * unsaved changes (useBlocker).
  */
-import { Center, Loader } from '@mantine/core';
+import { lazy, Suspense } from 'react';
+import { Center, Loader, Skeleton } from '@mantine/core';
 import { ModalsProvider } from '@mantine/modals';
 import { createBrowserRouter, Navigate, Outlet, useLocation } from 'react-router';
 import { AppLayout } from './components/AppLayout.js';
@@ -12,7 +13,19 @@ import { HostPage } from './pages/HostPage.js';
 import { HostsPage } from './pages/HostsPage.js';
 import { LoginPage } from './pages/LoginPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
+import { RecordingsPage } from './pages/RecordingsPage.js';
 import { SessionProvider, useSession } from './session.js';
+
+// The player brings xterm.js; only those who replay a recording load it.
+const RecordingPlayerPage = lazy(() => import('./pages/RecordingPlayerPage.js'));
+
+function LazyRecordingPlayer() {
+  return (
+    <Suspense fallback={<Skeleton height={480} radius="md" aria-label="Loading the player" />}>
+      <RecordingPlayerPage />
+    </Suspense>
+  );
+}
 
 function Root() {
   return (
@@ -58,6 +71,8 @@ export const router = createBrowserRouter([
           { path: 'hosts/:hostId', element: <HostPage /> },
           { path: 'hosts/:hostId/:module', element: <HostPage /> },
           { path: 'audit', element: <AuditPage /> },
+          { path: 'recordings', element: <RecordingsPage /> },
+          { path: 'recordings/:recordingId', element: <LazyRecordingPlayer /> },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

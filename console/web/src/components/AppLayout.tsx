@@ -1,6 +1,6 @@
 import { AppShell, Burger, Group, NavLink, ScrollArea, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconListDetails, IconServer2 } from '@tabler/icons-react';
+import { IconListDetails, IconServer2, IconVideo } from '@tabler/icons-react';
 import { NavLink as RouterNavLink, Outlet, useLocation } from 'react-router';
 import { useEffect } from 'react';
 import { appHeaderHeight, appNavbarWidth } from '../theme.js';
@@ -8,15 +8,27 @@ import { Brand } from './Brand.js';
 import { ColorSchemeToggle } from './ColorSchemeToggle.js';
 import { LiveIndicator } from './LiveIndicator.js';
 import { UserMenu } from './UserMenu.js';
+import { useUser } from '../session.js';
 
-const navigation = [
-  { to: '/', label: 'Hosts', icon: IconServer2, matches: (path: string) => path === '/' || path.startsWith('/hosts') },
-  { to: '/audit', label: 'Audit log', icon: IconListDetails, matches: (path: string) => path.startsWith('/audit') },
+interface NavigationItem {
+  to: string;
+  label: string;
+  icon: typeof IconServer2;
+  matches: (path: string) => boolean;
+  /** Shown only to users whose permissions include this code. */
+  permission?: string;
+}
+
+const navigation: NavigationItem[] = [
+  { to: '/', label: 'Hosts', icon: IconServer2, matches: (path) => path === '/' || path.startsWith('/hosts') },
+  { to: '/audit', label: 'Audit log', icon: IconListDetails, matches: (path) => path.startsWith('/audit') },
+  { to: '/recordings', label: 'Recordings', icon: IconVideo, matches: (path) => path.startsWith('/recordings'), permission: 'audit.read' },
 ];
 
 export function AppLayout() {
   const [opened, { toggle, close }] = useDisclosure(false);
   const { pathname } = useLocation();
+  const { permissions } = useUser();
 
   // On a phone the navbar covers the page; going somewhere closes it.
   useEffect(close, [pathname, close]);
@@ -45,7 +57,7 @@ export function AppLayout() {
 
       <AppShell.Navbar p="xs" aria-label="Main navigation">
         <AppShell.Section grow component={ScrollArea}>
-          {navigation.map((item) => (
+          {navigation.filter((item) => !item.permission || permissions.includes(item.permission)).map((item) => (
             <NavLink
               key={item.to}
               component={RouterNavLink}

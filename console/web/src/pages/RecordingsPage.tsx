@@ -1,0 +1,113 @@
+/**
+ * Every recorded terminal session, newest first, for administrators and auditors: who, where, as whom, how long.
+ * Each opens in the player.
+ */
+import { useMemo, useState } from 'react';
+import { Button, EmptyState, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { IconFilterOff, IconVideoOff } from '@tabler/icons-react';
+import { ErrorAlert } from '../components/ErrorAlert.js';
+import { RecordingCards, RecordingsTable } from '../components/recordings/RecordingsTable.js';
+import { useHosts } from '../hooks/useHosts.js';
+import { usePhone } from '../hooks/usePhone.js';
+import { listRecordings, type RecordingFilters } from '../recordings/recordingsApi.js';
+
+const pageSize = 100;
+
+export function RecordingsPage() {
+  const hosts = useHosts();
+  const phone = usePhone();
+  const [user, setUser] = useState('');
+  const [host, setHost] = useState<string | null>(null);
+  const [debouncedUser] = useDebouncedValue(user.trim(), 300);
+  const filters = useMemo<RecordingFilters>(() => ({ user: debouncedUser || undefined, host: host ?? undefined }), [debouncedUser, host]);
+  const filtered = Boolean(filters.user || filters.host);
+
+  const list = useInfiniteQuery({
+    queryKey: ['recordings', filters],
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam, signal }) => listRecordings({ ...filters, before: pageParam, limit: pageSize }, signal),
+    getNextPageParam: (last) => last.nextBefore ?? undefined,
+    refetchInterval: 30_000,
+  });
+  const recordings = useMemo(() => list.data?.pages.flatMap((page) => page.recordings) ?? [], [list.data]);
+
+  const clearFilters = () => {
+    setUser('');
+    setHost(null);
+  };
+
+  const empty = filtered ? (
+    <EmptyState py="lg" icon={<IconFilterOff size={26} />} title="No recording matches the filters">
+      <EmptyState.Actions>
+        <Button variant="default" onClick={clearFilters}>
+          Clear filters
+        </Button>
+      </EmptyState.Actions>
+    </EmptyState>
+  ) : (
+    <EmptyState
+      py="lg"
+      icon={<IconVideoOff size={26} />}
+      title="No terminal session recorded yet"
+      description="Every terminal opened through Gatehouse is recorded here, from its first byte to its last."
+    />
+  );
+
+  return (
+    <Stack gap="md">
+      <div>
+        <Title order={2}>Recordings</Title>
+        <Text size="sm" c="dimmed">
+          Terminal sessions as they appeared on screen, newest first. Open one to replay it, seek and search its text.
+        </Text>
+      </div>
+
+      <Group gap="sm" align="flex-end">
+        <TextInput
+          label="User"
+          placeholder="Any user"
+          value={user}
+          onChange={(event) => setUser(event.currentTarget.value)}
+          w={{ base: 'calc(50% - 6px)', xs: 180 }}
+          autoComplete="off"
+          spellCheck={false}
+        />
+        <Select
+          label="Host"
+          placeholder="Any host"
+          data={(hosts.data ?? []).map((h) => ({ value: h.id, label: h.name }))}
+          value={host}
+          onChange={setHost}
+          searchable
+          clearable
+          nothingFoundMessage="No such host"
+          w={{ base: 'calc(50% - 6px)', xs: 220 }}
+        />
+        {filtered && (
+          <Button variant="subtle" onClick={clearFilters}>
+            Clear filters
+          </Button>
+        )}
+      </Group>
+
+      {list.isError && !list.data ? (
+        <ErrorAlert error={list.error} title="Could not load the recordings" onRetry={() => void list.refetch()} />
+      ) : phone ? (
+        <RecordingCards recordings={recordings} loading={list.isPending} empty={empty} />
+      ) : (
+        <RecordingsTable recordings={recordings} loading={list.isPending} empty={empty} />
+      )}
+
+      {list.isFetchNextPageError && <ErrorAlert error={list.error} title="Could not load older recordings" />}
+      {list.hasNextPage && (
+        <Group justify="center">
+          <Button variant="default" onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>
+            Load more
+          </Button>
+        </Group>
+      )}
+    </Stack>
+  );
+}
