@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['modules/**/*.test.ts', 'agent/**/*.test.ts', 'console/server/**/*.test.ts', 'scripts/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['modules/**/*.test.ts', 'console/web/src/**/*.test.ts', 'agent/**/*.test.ts', 'console/server/**/*.test.ts', 'scripts/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['node_modules', 'dist', 'console/web/dist'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -94,3 +94,31 @@ export type LiveMessage =
   | { type: 'audit'; entry: AuditEntry }
   | { type: 'pong' }
   | { type: 'error'; code: string; message: string };
+
+export const recordingStates = ['recording', 'complete', 'failed'] as const;
+export type RecordingState = (typeof recordingStates)[number];
+
+/** A terminal recording as the API shows it (everything but where the file lies on the console's disk). */
+export interface RecordingView {
+  /** `r_` and 16 characters; also the file's name. */
+  id: string;
+  /** The agent's terminal session (`t_…`); null until the agent has said which (a new shell). */
+  sessionId: string | null;
+  hostId: string;
+  hostName: string;
+  /** The console user who opened the terminal. */
+  user: string;
+  unixUser: string;
+  startedAt: string;
+  endedAt: string | null;
+  /** Size of the recording file. */
+  bytes: number;
+  /** Whether keystrokes were recorded too (`"i"` events), not only the screen. */
+  inputRecorded: boolean;
+  state: RecordingState;
+}
+
+export interface RecordingPage {
+  recordings: RecordingView[];
+  nextBefore: string | null;
+}

@@ -14,6 +14,7 @@ import { requireAction } from '../http/auth.js';
 import { problemResponse } from '../http/problems.js';
 import type { Services } from '../services.js';
 import type { RecordingRecord } from '../storage/types.js';
+import type { RecordingView } from '../../../modules/kernel/console-api.js';
 import { recordingIdPattern } from '../terminal/recorder.js';
 
 const listQuery = z.object({
@@ -23,8 +24,6 @@ const listQuery = z.object({
   host: z.string().max(64).optional(),
 });
 
-/** A recording as the API shows it: everything but where the file lies on the console's disk. */
-export type RecordingView = Omit<RecordingRecord, 'path'>;
 
 function view(record: RecordingRecord): RecordingView {
   const { path: _path, ...rest } = record;

@@ -4,7 +4,7 @@
  */
 import type { HostStatus } from '../../../modules/kernel/host-status.js';
 
-import type { AuditEntry, HostState, RoleId } from '../../../modules/kernel/console-api.js';
+import type { AuditEntry, HostState, RecordingState, RecordingView, RoleId } from '../../../modules/kernel/console-api.js';
 
 export type { AuditEntry, HostState, RoleId };
 
@@ -74,28 +74,12 @@ export interface AuditVerifyResult {
   reason?: string;
 }
 
-export type RecordingState = 'recording' | 'complete' | 'failed';
+export type { RecordingState };
 
-/** A terminal session's recording on the console (asciicast v2); the bytes are in the file at `path`. */
-export interface RecordingRecord {
-  /** `r_` and 16 characters; also the file's name. */
-  id: string;
-  /** The agent's terminal session (`t_…`); null until the agent has said which (a new shell). */
-  sessionId: string | null;
-  hostId: string;
-  hostName: string;
-  /** The console user who opened the terminal. */
-  user: string;
-  unixUser: string;
-  startedAt: string;
-  endedAt: string | null;
-  /** Size of the recording file. */
-  bytes: number;
+/** A recording's row: what the API shows, plus where the file lies. */
+export interface RecordingRecord extends RecordingView {
   /** Relative to the console's data directory, e.g. `recordings/r_….cast`. */
   path: string;
-  /** Whether keystrokes were recorded too (`"i"` events), not only the screen. */
-  inputRecorded: boolean;
-  state: RecordingState;
 }
 
 export interface RecordingQuery {

@@ -4,30 +4,8 @@
  */
 import { api, ApiError, failedResponseError } from '../api.js';
 
-export type RecordingState = 'recording' | 'complete' | 'failed';
-
-export interface Recording {
-  id: string;
-  /** The agent's terminal session (`t_…`), when known. */
-  sessionId: string | null;
-  hostId: string;
-  hostName: string;
-  /** The console user who opened the terminal. */
-  user: string;
-  unixUser: string;
-  startedAt: string;
-  endedAt: string | null;
-  /** Size of the cast file. */
-  bytes: number;
-  /** Keystrokes were recorded too, not only the screen. */
-  inputRecorded: boolean;
-  state: RecordingState;
-}
-
-export interface RecordingPage {
-  recordings: Recording[];
-  nextBefore: string | null;
-}
+export type { RecordingPage, RecordingState, RecordingView as Recording } from '../../../../modules/kernel/console-api.js';
+import type { RecordingPage, RecordingView as Recording } from '../../../../modules/kernel/console-api.js';
 
 export interface RecordingFilters {
   host?: string;
