@@ -378,8 +378,11 @@ describe('a terminal and its recording', () => {
       expect((await terminal.closed).code).toBe(4500);
       expect(terminal.received).toBe(0);
       expect(terminal.messages.some((m) => m.type === 'recording')).toBe(false);
-      const audit = await api.get('/api/audit?action=terminal.session&limit=5');
-      const completed = audit.body.entries.find((e: any) => e.phase === 'completed');
+      // The audit entry is written as the session is wound up, which may finish just after the socket closes.
+      const completed = await waitFor('the refused session in the audit log', async () => {
+        const audit = await api.get('/api/audit?action=terminal.session&limit=5');
+        return audit.body.entries.find((e: any) => e.phase === 'completed' && e.result === 'internal-error');
+      });
       expect(completed).toMatchObject({ result: 'internal-error', detail: expect.stringMatching(/recording failed/) });
       const session = /session (t_[a-z0-9]{16})/.exec(completed.detail)?.[1];
       expect(session).toBeDefined();
