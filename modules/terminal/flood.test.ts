@@ -62,7 +62,9 @@ it('holds a flood in the PTY, not in the agent, while the reader is slow', async
   const { queuedBytes, peakQueuedBytes, paused } = terminal.flow;
   console.info(`flood (base64): ${wire.outputBytes} bytes out, peak queued in the agent ${peakQueuedBytes}, now ${queuedBytes}`);
   expect(paused).toBe(true);
-  expect(queuedBytes).toBe(queuedWhenStopped);
+  // Pausing stops node-pty reading the PTY, but a read already under way still lands: allow that one read
+  // (a few KiB), nothing like the megabytes an unpaused flood would pile up in the same time.
+  expect(queuedBytes - queuedWhenStopped).toBeLessThan(64 * KiB);
   expect(wire.outputBytes).toBe(outputWhenStopped);
   expect(peakQueuedBytes).toBeLessThan(1 * MiB);
   expect(wire.outputBytes).toBeLessThan(50 * MiB); // far from done: head is blocked, not finished
