@@ -114,8 +114,9 @@ describe('list', () => {
     await list();
     await delay(500);
     const found = await find(burner.pid);
-    // A busy loop gets most of a core; 20 % leaves room for a CI machine whose two cores run other tests too.
-    expect(found?.cpuPercent).toBeGreaterThan(20);
+    // A busy loop gets most of a core; 10 % (an idle process shows 0) leaves room for a CI machine whose two
+    // cores also run the terminal flood tests.
+    expect(found?.cpuPercent).toBeGreaterThan(10);
   });
 
   it('gives meaningful CPU use on the first call of a fresh agent', async () => {
@@ -125,7 +126,7 @@ describe('list', () => {
     const started = performance.now();
     const found = (await list()).processes.find((p) => p.pid === burner.pid);
     expect(performance.now() - started).toBeGreaterThanOrEqual(190);
-    expect(found?.cpuPercent).toBeGreaterThan(20);
+    expect(found?.cpuPercent).toBeGreaterThan(10);
   });
 
   it('lets overlapping calls share one sample', async () => {
