@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { Button, EmptyState, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, EmptyState, Group, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { IconFilterOff, IconListSearch } from '@tabler/icons-react';
@@ -7,7 +7,7 @@ import { api } from '../api.js';
 import { AuditCardList } from '../components/audit/AuditCardList.js';
 import { AuditTable } from '../components/audit/AuditTable.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
-import { useHosts } from '../hooks/useHosts.js';
+import { HostFilterSelect } from '../components/HostFilterSelect.js';
 import { usePhone } from '../hooks/usePhone.js';
 import { useLiveAudit, useLiveStatus } from '../live.js';
 import type { AuditEntry, AuditPage as AuditPageResult } from '../types.js';
@@ -29,7 +29,6 @@ function matchesFilters(entry: AuditEntry, filters: AuditFilters): boolean {
 }
 
 export function AuditPage() {
-  const hosts = useHosts();
   const phone = usePhone();
   const liveStatus = useLiveStatus();
   const [user, setUser] = useState('');
@@ -152,17 +151,7 @@ export function AuditPage() {
           autoComplete="off"
           spellCheck={false}
         />
-        <Select
-          label="Host"
-          placeholder="Any host"
-          data={(hosts.data ?? []).map((h) => ({ value: h.id, label: h.name }))}
-          value={host}
-          onChange={setHost}
-          searchable
-          clearable
-          nothingFoundMessage="No such host"
-          w={{ base: '100%', xs: 220 }}
-        />
+        <HostFilterSelect value={host} onChange={setHost} w={{ base: '100%', xs: 220 }} />
         {filtered && (
           <Button variant="subtle" onClick={clearFilters}>
             Clear filters

@@ -3,20 +3,19 @@
  * Each opens in the player.
  */
 import { useMemo, useState } from 'react';
-import { Button, EmptyState, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, EmptyState, Group, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { IconFilterOff, IconVideoOff } from '@tabler/icons-react';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { RecordingCards, RecordingsTable } from '../components/recordings/RecordingsTable.js';
-import { useHosts } from '../hooks/useHosts.js';
+import { HostFilterSelect } from '../components/HostFilterSelect.js';
 import { usePhone } from '../hooks/usePhone.js';
 import { listRecordings, type RecordingFilters } from '../recordings/recordingsApi.js';
 
 const pageSize = 100;
 
 export function RecordingsPage() {
-  const hosts = useHosts();
   const phone = usePhone();
   const [user, setUser] = useState('');
   const [host, setHost] = useState<string | null>(null);
@@ -74,17 +73,7 @@ export function RecordingsPage() {
           autoComplete="off"
           spellCheck={false}
         />
-        <Select
-          label="Host"
-          placeholder="Any host"
-          data={(hosts.data ?? []).map((h) => ({ value: h.id, label: h.name }))}
-          value={host}
-          onChange={setHost}
-          searchable
-          clearable
-          nothingFoundMessage="No such host"
-          w={{ base: 'calc(50% - 6px)', xs: 220 }}
-        />
+        <HostFilterSelect value={host} onChange={setHost} w={{ base: 'calc(50% - 6px)', xs: 220 }} />
         {filtered && (
           <Button variant="subtle" onClick={clearFilters}>
             Clear filters
