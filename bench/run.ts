@@ -7,18 +7,17 @@
  * - agent idle memory: the agent's resident memory against a bare Node.js process doing nothing;
  * - start to login page: `npm start`'s own program (already built) until the login page answers.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { handlers as processHandlers } from '../modules/process/agent.js';
+import { dist, startStack } from './stack.js';
 import { defaultAgentPolicy } from '../modules/kernel/policy.js';
 
 const run = promisify(execFile);
-const dist = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -51,46 +50,6 @@ async function benchProcessList(): Promise<void> {
   const oursOnly = ours - 210;
   const peer = await timed(20, () => run('ps', ['-eo', 'pid,ppid,user,uid,comm,stat,pcpu,rss,vsz,ni,nlwp,lstart,args', '--no-headers'], { maxBuffer: 64 << 20 }));
   report('process list', oursOnly, peer, 'ms', 'ps');
-}
-
-interface Console {
-  url: string;
-  child: ChildProcess;
-  cookie: string;
-  data: string;
-}
-
-async function waitForLine(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
-  return new Promise((resolveLine, reject) => {
-    let buffer = '';
-    const onData = (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const match = pattern.exec(buffer);
-      if (match) resolveLine(match);
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', () => reject(new Error(`exited before printing ${pattern}: ${buffer}`)));
-  });
-}
-
-async function startStack(): Promise<Console & { agent: ChildProcess; hostId: string }> {
-  const data = await mkdtemp(join(tmpdir(), 'gh-bench-'));
-  const password = 'bench-password-123';
-  const child = spawn(process.execPath, [join(dist, 'console/server/cli.js'), '--data', data, '--port', '0'], {
-    env: { ...process.env, GATEHOUSE_ADMIN_PASSWORD: password },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const url = (await waitForLine(child, /Gatehouse console at (\S+)/))[1]!;
-  const login = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-  const token = (await (await fetch(`${url}/api/enrollment-tokens`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{"autoApprove":true}' })).json()) as { token: string };
-  const agentData = join(data, 'agent');
-  await run(process.execPath, [join(dist, 'agent/cli.js'), 'enroll', '--console', url, '--token', token.token, '--data', agentData]);
-  const { hostId } = JSON.parse(await readFile(join(agentData, 'identity.json'), 'utf8')) as { hostId: string };
-  const agent = spawn(process.execPath, [join(dist, 'agent/cli.js'), 'run', '--data', agentData], { stdio: ['ignore', 'pipe', 'pipe'] });
-  await waitForLine(agent, /connected to console/);
-  return { url, child, cookie, data, agent, hostId };
 }
 
 async function rssKiB(pid: number): Promise<number> {
@@ -133,9 +92,7 @@ async function benchDownloadAndMemory(): Promise<void> {
     await new Promise((r) => setTimeout(r, 5_000));
     report('agent memory after 600 MB', (await rssKiB(stack.agent.pid!)) / 1024, bare / 1024, 'MiB', 'bare node');
   } finally {
-    stack.agent.kill();
-    stack.child.kill();
-    await rm(stack.data, { recursive: true, force: true });
+    await stack.stop();
   }
 }
 
