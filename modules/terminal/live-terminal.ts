@@ -10,7 +10,7 @@ import type { terminalControlSchema, TerminalEvent, TerminalSession } from './co
 import { planLogin, type AccountFiles } from './login.js';
 import { Outbox } from './outbox.js';
 import { pendingInputBytes, spawnInPty, type IPty } from './pty.js';
-import { Screen } from './screen.js';
+import { Screen, loadScreenLibrary } from './screen.js';
 
 export interface Size {
   readonly cols: number;
@@ -80,6 +80,7 @@ export class LiveTerminal {
 
   /** Start a login shell for `options.unixUser`; `not-found` when there is no such user. */
   static async start(options: LiveTerminalOptions): Promise<LiveTerminal> {
+    await loadScreenLibrary();
     const plan = await planLogin(options.unixUser, options.accounts);
     const pty = await spawnInPty(plan, options.size);
     return new LiveTerminal(options, pty);

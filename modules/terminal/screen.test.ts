@@ -1,6 +1,10 @@
 import xtermHeadless from '@xterm/headless';
-import { describe, expect, it } from 'vitest';
-import { boundedTitle, Screen } from './screen.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { boundedTitle, loadScreenLibrary, Screen } from './screen.js';
+
+beforeAll(async () => {
+  await loadScreenLibrary();
+});
 
 const { Terminal } = xtermHeadless;
 

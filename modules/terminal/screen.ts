@@ -2,11 +2,36 @@
  * A terminal's screen kept on the agent: a headless xterm.js fed with every byte the shell prints, so a page
  * that re-attaches gets the screen (and scrollback) back exactly, alternate screen and modes included.
  */
-import xtermHeadless from '@xterm/headless';
-import { SerializeAddon } from '@xterm/addon-serialize';
+import type { Terminal as HeadlessTerminal } from '@xterm/headless';
+import type { SerializeAddon } from '@xterm/addon-serialize';
 
-// A CommonJS bundle whose names Node's ESM loader cannot see; its default export is the module object.
-const { Terminal } = xtermHeadless;
+interface ScreenLibrary {
+  Terminal: typeof HeadlessTerminal;
+  SerializeAddon: typeof SerializeAddon;
+}
+
+let library: ScreenLibrary | undefined;
+let loading: Promise<ScreenLibrary> | undefined;
+
+/**
+ * Load the headless terminal before the first Screen is made. It is loaded on first use, not at start-up, so
+ * an agent whose owner never opens a terminal does not carry it in memory.
+ */
+export function loadScreenLibrary(): Promise<ScreenLibrary> {
+  loading ??= Promise.all([import('@xterm/headless'), import('@xterm/addon-serialize')]).then(([headless, serialize]) => {
+    // A CommonJS bundle whose names Node's ESM loader cannot see; its default export is the module object.
+    const headlessModule = (headless as unknown as { default?: { Terminal: typeof HeadlessTerminal } }).default ?? headless;
+    const serializeModule = (serialize as unknown as { default?: { SerializeAddon: typeof SerializeAddon } }).default ?? serialize;
+    library = { Terminal: headlessModule.Terminal, SerializeAddon: serializeModule.SerializeAddon };
+    return library;
+  });
+  return loading;
+}
+
+function loaded(): ScreenLibrary {
+  if (!library) throw new Error('loadScreenLibrary() must complete before a Screen is made');
+  return library;
+}
 
 /** The contract's bound on a title. */
 const maxTitleLength = 200;
@@ -21,8 +46,8 @@ export interface ScreenOptions {
 }
 
 export class Screen {
-  readonly #terminal: InstanceType<typeof Terminal>;
-  readonly #serializer = new SerializeAddon();
+  readonly #terminal: HeadlessTerminal;
+  readonly #serializer: SerializeAddon;
   /** Bytes handed to the parser and not yet parsed: xterm.js parses in time slices, off this call. */
   #backlog = 0;
   #onParsed: ((backlog: number) => void) | undefined;
@@ -31,6 +56,8 @@ export class Screen {
   readonly #snapshotWaiters = new Set<() => void>();
 
   constructor(options: ScreenOptions) {
+    const { Terminal, SerializeAddon } = loaded();
+    this.#serializer = new SerializeAddon();
     this.#terminal = new Terminal({
       cols: options.cols,
       rows: options.rows,
@@ -38,7 +65,7 @@ export class Screen {
       allowProposedApi: true,
     });
     // The addon is typed against the browser build's Terminal; the headless one has the same API it uses.
-    this.#terminal.loadAddon(this.#serializer as unknown as Parameters<InstanceType<typeof Terminal>['loadAddon']>[0]);
+    this.#terminal.loadAddon(this.#serializer as unknown as Parameters<HeadlessTerminal['loadAddon']>[0]);
     this.#terminal.onTitleChange((title) => options.onTitle(boundedTitle(title)));
   }
 
