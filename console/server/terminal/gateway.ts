@@ -68,6 +68,9 @@ export class TerminalGateway {
 
   /** Serve one upgraded browser socket until its terminal ends. Never rejects. */
   async accept(socket: WebSocket, request: TerminalRequest): Promise<void> {
+    // ws reports a frame it refuses as an `error` event (and closes the socket itself); until the bridge takes
+    // over, this listener keeps such an event from taking the console down.
+    socket.on('error', (err) => log.warn('terminal socket error', { host: request.hostId, message: err.message }));
     let finished!: () => void;
     const entry: OpenTerminal = { bridge: undefined, socket, loginSessionId: request.loginSessionId, done: new Promise((r) => (finished = r)) };
     this.#open.add(entry);
