@@ -21,6 +21,8 @@ export class HostDirectory extends EventEmitter<{ changed: [HostView] }> {
   readonly #hub: AgentHub;
   readonly #latest = new Map<string, HostStatus>();
   readonly #persistedAt = new Map<string, number>();
+  /** The last record read or written per host, so a status report (every 5 s per host) costs no database read. */
+  readonly #records = new Map<string, HostRecord>();
 
   constructor(storage: Storage, hub: AgentHub) {
     super();
@@ -43,12 +45,14 @@ export class HostDirectory extends EventEmitter<{ changed: [HostView] }> {
 
   async list(): Promise<HostView[]> {
     const records = await this.#storage.listHosts();
+    for (const record of records) this.#records.set(record.id, record);
     return records.map((r) => this.view(r)).sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async get(id: string): Promise<HostView> {
     const record = await this.#storage.findHost(id);
     if (!record) throw new GatehouseError('not-found', `no host with id ${id}`);
+    this.#records.set(id, record);
     return this.view(record);
   }
 
@@ -89,6 +93,12 @@ export class HostDirectory extends EventEmitter<{ changed: [HostView] }> {
 
   /** Record what the hub saw and tell the pages; runs from event handlers, so it logs instead of throwing. */
   #touch(id: string, patch: Parameters<Storage['updateHost']>[1]): void {
+    const cached = this.#records.get(id);
+    if (Object.keys(patch).length === 0 && cached) {
+      // Nothing to store: the view differs from the cached record only by the live status the hub just gave.
+      this.emit('changed', this.view(cached));
+      return;
+    }
     const work = Object.keys(patch).length > 0 ? this.#storage.updateHost(id, patch) : Promise.resolve();
     work
       .then(() => this.#publish(id))
