@@ -2,7 +2,8 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Button, EmptyState, Group, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { IconFilterOff, IconListSearch } from '@tabler/icons-react';
+import { IconListSearch } from '@tabler/icons-react';
+import { NoFilterMatch } from '../components/NoFilterMatch.js';
 import { api } from '../api.js';
 import { AuditCardList } from '../components/audit/AuditCardList.js';
 import { AuditTable } from '../components/audit/AuditTable.js';
@@ -100,18 +101,11 @@ export function AuditPage() {
   };
 
   const empty = filtered ? (
-    <EmptyState
-      py="lg"
-      icon={<IconFilterOff size={26} />}
+    <NoFilterMatch
       title="No entry matches the filters"
       description="Try a shorter action (e.g. “file” for every file action) or clear the filters."
-    >
-      <EmptyState.Actions>
-        <Button variant="default" onClick={clearFilters}>
-          Clear filters
-        </Button>
-      </EmptyState.Actions>
-    </EmptyState>
+      onClear={clearFilters}
+    />
   ) : (
     <EmptyState
       py="lg"

@@ -6,7 +6,8 @@ import { useMemo, useState } from 'react';
 import { Button, EmptyState, Group, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { IconFilterOff, IconVideoOff } from '@tabler/icons-react';
+import { IconVideoOff } from '@tabler/icons-react';
+import { NoFilterMatch } from '../components/NoFilterMatch.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { RecordingCards, RecordingsTable } from '../components/recordings/RecordingsTable.js';
 import { HostFilterSelect } from '../components/HostFilterSelect.js';
@@ -38,13 +39,7 @@ export function RecordingsPage() {
   };
 
   const empty = filtered ? (
-    <EmptyState py="lg" icon={<IconFilterOff size={26} />} title="No recording matches the filters">
-      <EmptyState.Actions>
-        <Button variant="default" onClick={clearFilters}>
-          Clear filters
-        </Button>
-      </EmptyState.Actions>
-    </EmptyState>
+    <NoFilterMatch title="No recording matches the filters" onClear={clearFilters} />
   ) : (
     <EmptyState
       py="lg"
