@@ -2,6 +2,7 @@
  * `gatehouse-agent`: enroll this machine with a console, then run, serving the console's calls.
  */
 import { parseArgs } from 'node:util';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { homedir } from 'node:os';
 import { enroll } from './enroll.js';
@@ -17,9 +18,10 @@ import { log } from './log.js';
 const usage = `gatehouse-agent ${agentVersion}
 
 Usage:
-  gatehouse-agent enroll --console URL --token TOKEN [--data DIR] [--name NAME]
+  gatehouse-agent enroll --console URL (--token TOKEN | --token-file FILE) [--data DIR] [--name NAME]
       Make this machine's key pair, register it with the console using a one-time token from
-      the console's "Add host" dialog, and pin the console's certificate.
+      the console's "Add host" dialog, and pin the console's certificate. --token-file keeps the
+      token out of the process list.
   gatehouse-agent run [--data DIR] [--policy FILE]
       Connect to the console and serve it. Reconnects by itself when the link drops.
   gatehouse-agent install-service [--data DIR]
@@ -44,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       console: { type: 'string' },
       token: { type: 'string' },
+      'token-file': { type: 'string' },
       data: { type: 'string' },
       name: { type: 'string' },
       policy: { type: 'string' },
@@ -55,11 +58,12 @@ async function main(argv: string[]): Promise<number> {
 
   switch (command) {
     case 'enroll': {
-      if (!values.console || !values.token) {
-        process.stderr.write('enroll needs --console URL and --token TOKEN\n\n' + usage);
+      const token = values['token-file'] ? (await readFile(values['token-file'], 'utf8')).trim() : values.token;
+      if (!values.console || !token) {
+        process.stderr.write('enroll needs --console URL and --token TOKEN (or --token-file FILE)\n\n' + usage);
         return 2;
       }
-      const identity = await enroll({ consoleUrl: values.console, token: values.token, dataDir, name: values.name });
+      const identity = await enroll({ consoleUrl: values.console, token, dataDir, name: values.name });
       process.stdout.write(
         `Enrolled as "${identity.name}" (${identity.hostId}) with ${identity.console}.\n` +
           (identity.state === 'pending' ? 'An administrator must approve this host in the console before it can be used.\n' : '') +

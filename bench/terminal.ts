@@ -7,16 +7,12 @@
  *
  * Needs `/usr/sbin/sshd` (Debian's openssh-server). Run after `npm run build`: `npm run bench:terminal`.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import WebSocket from 'ws';
+import { startSshd, type TestSshd } from '../test/support/sshd.js';
 import { startStack, type Stack } from './stack.js';
 
-const run = promisify(execFile);
 const bulkCommand = 'head -c 100000000 /dev/zero | base64';
 const echoRounds = 1_000;
 
@@ -29,34 +25,8 @@ function report(name: string, ours: number, peer: number, unit: string): void {
   process.stdout.write(`${name.padEnd(28)} gatehouse ${ours.toFixed(2)} ${unit} | openssh ${peer.toFixed(2)} ${unit} | ratio ${(ours / peer).toFixed(2)}\n`);
 }
 
-/** An sshd of our own on a loopback port, with throwaway host and client keys. */
-async function startSshd(dir: string): Promise<{ port: number; key: string; child: ChildProcess }> {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_key')]);
-  await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'client_key')]);
-  await writeFile(join(dir, 'authorized_keys'), await readFile(join(dir, 'client_key.pub')));
-  await writeFile(
-    join(dir, 'sshd_config'),
-    [
-      `Port ${port}`,
-      'ListenAddress 127.0.0.1',
-      `HostKey ${join(dir, 'host_key')}`,
-      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
-      'PermitRootLogin prohibit-password',
-      'PasswordAuthentication no',
-      'UsePAM no',
-      'StrictModes no',
-      `PidFile ${join(dir, 'sshd.pid')}`,
-    ].join('\n'),
-  );
-  await mkdir('/run/sshd', { recursive: true });
-  const child = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', join(dir, 'sshd_config')], { stdio: 'ignore' });
-  await new Promise((r) => setTimeout(r, 500));
-  return { port, key: join(dir, 'client_key'), child };
-}
-
-function sshArgs(sshd: { port: number; key: string }, command: string): string[] {
-  return ['-tt', '-p', String(sshd.port), '-i', sshd.key, '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', 'root@127.0.0.1', command];
+function sshArgs(sshd: TestSshd, command: string): string[] {
+  return ['-tt', '-p', String(sshd.port), '-i', sshd.clientKeyPath, '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', 'root@127.0.0.1', command];
 }
 
 /** A terminal through Gatehouse, as the web page drives it: binary keystrokes, acknowledged output. */
@@ -145,7 +115,7 @@ async function gatehouseEcho(terminal: GatehouseTerminal): Promise<number[]> {
   return samples;
 }
 
-async function sshBulk(sshd: { port: number; key: string }): Promise<{ bytes: number; seconds: number }> {
+async function sshBulk(sshd: TestSshd): Promise<{ bytes: number; seconds: number }> {
   const start = performance.now();
   const child = spawn('ssh', sshArgs(sshd, bulkCommand), { stdio: ['pipe', 'pipe', 'ignore'] });
   let bytes = 0;
@@ -154,7 +124,7 @@ async function sshBulk(sshd: { port: number; key: string }): Promise<{ bytes: nu
   return { bytes, seconds: (performance.now() - start) / 1000 };
 }
 
-async function sshEcho(sshd: { port: number; key: string }): Promise<number[]> {
+async function sshEcho(sshd: TestSshd): Promise<number[]> {
   const child = spawn('ssh', sshArgs(sshd, 'cat'), { stdio: ['pipe', 'pipe', 'ignore'] });
   let listener: ((text: string) => void) | undefined;
   child.stdout!.on('data', (chunk: Buffer) => listener?.(chunk.toString('latin1')));
@@ -180,8 +150,7 @@ async function main(): Promise<void> {
     process.stdout.write('terminal bench skipped: /usr/sbin/sshd is missing (apt-get install openssh-server)\n');
     return;
   }
-  const dir = await mkdtemp(join(tmpdir(), 'gh-bench-ssh-'));
-  const sshd = await startSshd(dir);
+  const sshd = await startSshd();
   const stack = await startStack();
   try {
     const terminal = await GatehouseTerminal.open(stack);
@@ -195,8 +164,7 @@ async function main(): Promise<void> {
     terminal.close();
   } finally {
     await stack.stop();
-    sshd.child.kill();
-    await rm(dir, { recursive: true, force: true });
+    await sshd.stop();
   }
 }
 

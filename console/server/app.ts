@@ -19,6 +19,7 @@ import { hostRoutes } from './routes/hosts.js';
 import { moduleRoutes } from './routes/modules.js';
 import { recordingRoutes } from './routes/recordings.js';
 import { sessionRoutes } from './routes/session.js';
+import { sshHostActionRoutes, sshHostRoutes, sshScanRoutes } from './routes/ssh.js';
 import { staticRoutes } from './routes/static.js';
 import type { Services } from './services.js';
 import { consoleVersion } from './agents/hub.js';
@@ -55,6 +56,9 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.use('/api/*', requireSession(services.storage));
   app.route('/api/hosts', hostRoutes(services));
   app.route('/api/hosts', fileRoutes(services));
+  app.route('/api/hosts', sshHostActionRoutes(services));
+  app.route('/api/ssh', sshScanRoutes(services));
+  app.route('/api/ssh-hosts', sshHostRoutes(services));
   app.route('/api/enrollment-tokens', enrollmentTokenRoutes(services));
   app.route('/api/audit', auditRoutes(services));
   app.route('/api/recordings', recordingRoutes(services));

@@ -5,6 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { hostTagSchema, roleIds } from '../../modules/kernel/console-api.js';
+import { unixUserSchema } from '../../modules/terminal/contract.js';
 
 export const configSchema = z
   .object({
@@ -35,6 +37,29 @@ export const configSchema = z
      * include passwords typed at prompts that do not echo, which the screen never shows.
      */
     recordInput: z.union([z.boolean(), z.stringbool()]).default(false),
+    /**
+     * The console's master key (32 random bytes, made on first start), which seals the SSH keys of hosts without an
+     * agent. Default DATA/master.key; keep it on another volume than the database's backups where that matters.
+     */
+    masterKeyFile: z.string().min(1).optional(),
+    /**
+     * The Unix users each role may open terminals as (`*`: any), e.g. `{ "on-call": ["oncall"] }`; a role not
+     * named keeps the default: administrators any user, every other role none. Opening a terminal needs the
+     * role's `terminal.open` as well; a host's agent may refuse users of its own accord.
+     */
+    /**
+     * When a terminal's recording cannot be written (a full or failed disk): `refuse` closes the session
+     * (fail-closed), `continue` lets it go on unrecorded and raises an alarm. Hosts with one of `refuseTags`
+     * always refuse; the others follow `otherHosts`.
+     */
+    recordingFailure: z
+      .object({
+        refuseTags: z.array(hostTagSchema).max(50).default(['field-gateway']),
+        otherHosts: z.enum(['refuse', 'continue']).default('continue'),
+      })
+      .strict()
+      .default({ refuseTags: ['field-gateway'], otherHosts: 'continue' }),
+    terminalUsers: z.partialRecord(z.enum(roleIds), z.array(z.union([z.literal('*'), unixUserSchema])).max(100)).default({}),
   })
   .strict();
 
@@ -53,6 +78,7 @@ const envKeys: Record<string, keyof z.input<typeof configSchema>> = {
   GATEHOUSE_ADMIN_PASSWORD: 'adminPassword',
   GATEHOUSE_WEB_DIR: 'webDir',
   GATEHOUSE_RECORD_INPUT: 'recordInput',
+  GATEHOUSE_MASTER_KEY_FILE: 'masterKeyFile',
 };
 
 export function isLoopbackAddress(host: string): boolean {

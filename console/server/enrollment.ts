@@ -7,6 +7,7 @@
 import { createHash, createHmac, createPublicKey, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { GatehouseError } from '../../modules/kernel/errors.js';
+import { randomId } from '../../modules/kernel/ids.js';
 import type { EnrollmentTokenRecord, HostRecord, Storage } from './storage/types.js';
 
 const tokenPattern = /^ghe_([a-z0-9]{16})_([A-Za-z0-9_-]{43})$/;
@@ -35,12 +36,6 @@ export interface IssuedToken {
   expiresAt: string;
 }
 
-function randomId(length: number): string {
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
-  const bytes = randomBytes(length);
-  return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
-}
-
 function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
@@ -60,7 +55,8 @@ export class Enrollment {
     this.#fingerprint = certFingerprint;
   }
 
-  async issue(createdBy: string, request: z.output<typeof createTokenRequest>): Promise<IssuedToken> {
+  /** `forHost`: a token for installing the agent on that SSH host, which the enrolling agent then becomes. */
+  async issue(createdBy: string, request: z.output<typeof createTokenRequest>, forHost: string | null = null): Promise<IssuedToken> {
     const id = randomId(16);
     const secret = randomBytes(32).toString('base64url');
     const now = new Date();
@@ -76,6 +72,7 @@ export class Enrollment {
       usedAt: null,
       usedByHost: null,
       revokedAt: null,
+      forHost,
     };
     await this.#storage.createEnrollmentToken(record);
     return { id, token: `ghe_${id}_${secret}`, expiresAt };
@@ -104,8 +101,17 @@ export class Enrollment {
     if (await this.#storage.findHostByPublicKey(publicKey)) {
       throw new GatehouseError('exists', 'a host with this key is already enrolled');
     }
-    const hostId = `h_${randomId(20)}`;
     const now = new Date().toISOString();
+    if (record.forHost !== null) {
+      // Installed over SSH: the host people already know (same id, name, recordings) now has an agent.
+      if (!(await this.#storage.convertToAgentHost(record.forHost, publicKey, id, now))) {
+        throw new GatehouseError('unauthorized', 'the enrollment token is unknown, used, revoked or expired');
+      }
+      const host = await this.#storage.findHost(record.forHost);
+      if (!host) throw new GatehouseError('not-found', `the host this token was issued for (${record.forHost}) is gone`);
+      return { host, tokenId: id };
+    }
+    const hostId = `h_${randomId(20)}`;
     if (!(await this.#storage.consumeEnrollmentToken(id, hostId, now))) {
       throw new GatehouseError('unauthorized', 'the enrollment token is unknown, used, revoked or expired');
     }
@@ -119,6 +125,8 @@ export class Enrollment {
       lastAddress: address,
       lastStatus: null,
       enrolledWithToken: id,
+      connection: 'agent',
+      tags: [],
     };
     await this.#storage.createHost(host);
     return { host, tokenId: id };

@@ -4,10 +4,10 @@
  */
 import { EventEmitter } from 'node:events';
 import type { HostStatus } from '../../modules/kernel/host-status.js';
-import type { HostView } from '../../modules/kernel/console-api.js';
+import type { HostView, SshTargetView } from '../../modules/kernel/console-api.js';
 import { GatehouseError } from '../../modules/kernel/errors.js';
 import type { AgentHub } from './agents/hub.js';
-import type { HostRecord, HostState, Storage } from './storage/types.js';
+import type { HostRecord, HostState, SshTargetRecord, Storage } from './storage/types.js';
 
 export type { HostView };
 import { log } from './log.js';
@@ -16,13 +16,15 @@ import { log } from './log.js';
 /** Status reports arrive every few seconds; the database keeps one a minute so an offline host still shows its last. */
 const persistStatusEveryMs = 60_000;
 
-export class HostDirectory extends EventEmitter<{ changed: [HostView] }> {
+export class HostDirectory extends EventEmitter<{ changed: [HostView]; removed: [string] }> {
   readonly #storage: Storage;
   readonly #hub: AgentHub;
   readonly #latest = new Map<string, HostStatus>();
   readonly #persistedAt = new Map<string, number>();
   /** The last record read or written per host, so a status report (every 5 s per host) costs no database read. */
   readonly #records = new Map<string, HostRecord>();
+  /** SSH targets by host id, read with their hosts; what a view shows of them (never the sealed key). */
+  readonly #ssh = new Map<string, SshTargetView>();
 
   constructor(storage: Storage, hub: AgentHub) {
     super();
@@ -44,15 +46,19 @@ export class HostDirectory extends EventEmitter<{ changed: [HostView] }> {
   }
 
   async list(): Promise<HostView[]> {
-    const records = await this.#storage.listHosts();
+    const [records, targets] = await Promise.all([this.#storage.listHosts(), this.#storage.listSshTargets()]);
+    this.#ssh.clear();
+    for (const target of targets) this.#ssh.set(target.hostId, sshView(target));
     for (const record of records) this.#records.set(record.id, record);
     return records.map((r) => this.view(r)).sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async get(id: string): Promise<HostView> {
-    const record = await this.#storage.findHost(id);
+    const [record, target] = await Promise.all([this.#storage.findHost(id), this.#storage.findSshTarget(id)]);
     if (!record) throw new GatehouseError('not-found', `no host with id ${id}`);
     this.#records.set(id, record);
+    if (target) this.#ssh.set(id, sshView(target));
+    else this.#ssh.delete(id);
     return this.view(record);
   }
 
@@ -69,9 +75,23 @@ export class HostDirectory extends EventEmitter<{ changed: [HostView] }> {
     return this.#publish(id);
   }
 
-  /** Publish a host that was just created (enrollment). */
+  async setTags(id: string, tags: string[]): Promise<HostView> {
+    await this.get(id);
+    await this.#storage.updateHost(id, { tags: [...new Set(tags)].sort() });
+    return this.#publish(id);
+  }
+
+  /** Publish a host that was just created or changed outside this directory (enrollment, SSH registration). */
   async announce(id: string): Promise<HostView> {
     return this.#publish(id);
+  }
+
+  /** Tell the pages a host is gone (an SSH host forgotten). */
+  forget(id: string): void {
+    this.#records.delete(id);
+    this.#ssh.delete(id);
+    this.#latest.delete(id);
+    this.emit('removed', id);
   }
 
   view(record: HostRecord): HostView {
@@ -85,9 +105,13 @@ export class HostDirectory extends EventEmitter<{ changed: [HostView] }> {
       enrolledAt: record.enrolledAt,
       lastSeenAt: link ? new Date().toISOString() : record.lastSeenAt,
       address: link?.info.address ?? record.lastAddress,
-      modules: link?.info.modules ?? [],
+      // A host without an agent offers a terminal over SSH and nothing else.
+      modules: link?.info.modules ?? (record.connection === 'ssh' ? ['terminal'] : []),
       agentVersion: link?.info.agentVersion ?? record.lastStatus?.agentVersion ?? null,
       policy: link?.info.policy ?? null,
+      connection: record.connection,
+      tags: record.tags,
+      ssh: this.#ssh.get(record.id) ?? null,
     };
   }
 
@@ -110,4 +134,17 @@ export class HostDirectory extends EventEmitter<{ changed: [HostView] }> {
     this.emit('changed', view);
     return view;
   }
+}
+
+function sshView(target: SshTargetRecord): SshTargetView {
+  return {
+    address: target.address,
+    port: target.port,
+    username: target.username,
+    hostKeyFingerprint: target.hostKeyFingerprint,
+    hostKeyType: target.hostKeyType,
+    clientPublicKey: target.clientPublicKey,
+    registeredBy: target.registeredBy,
+    registeredAt: target.registeredAt,
+  };
 }

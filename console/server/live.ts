@@ -3,8 +3,8 @@
  * entries for those allowed to read them. One socket per page; read-only from the browser's side.
  */
 import type WebSocket from 'ws';
-import type { AuditEntry } from './storage/types.js';
-import type { HostDirectory, HostView } from './hosts.js';
+import type { LiveMessage } from '../../modules/kernel/console-api.js';
+import type { HostDirectory } from './hosts.js';
 import type { AuditTrail } from './audit.js';
 import { roleMay } from './roles.js';
 import type { SessionRecord, Storage, UserRecord } from './storage/types.js';
@@ -35,6 +35,7 @@ export class LiveUpdates {
     this.#recheck = setInterval(() => void this.#dropExpired(), sessionRecheckMs);
     this.#recheck.unref();
     hosts.on('changed', (host) => this.#broadcast({ type: 'host', host }));
+    hosts.on('removed', (hostId) => this.#broadcast({ type: 'host-removed', hostId }));
     audit.on('appended', (entry) => this.#broadcast({ type: 'audit', entry }, (v) => roleMay(v.user.role, 'audit.read')));
   }
 
@@ -88,7 +89,7 @@ export class LiveUpdates {
     }
   }
 
-  #broadcast(message: { type: 'host'; host: HostView } | { type: 'audit'; entry: AuditEntry }, to: (v: Viewer) => boolean = () => true): void {
+  #broadcast(message: Extract<LiveMessage, { type: 'host' | 'host-removed' | 'audit' }>, to: (v: Viewer) => boolean = () => true): void {
     const text = JSON.stringify(message);
     for (const viewer of this.#viewers) if (to(viewer)) sendText(viewer, text);
   }

@@ -10,17 +10,28 @@ import { findContract } from '../../modules/registry.js';
 import type { AgentHub } from './agents/hub.js';
 import type { ConsoleChannel } from './agents/console-channel.js';
 import type { AgentLink } from './agents/link.js';
-import { paramsDigest, type AuditTrail } from './audit.js';
-import type { HostDirectory } from './hosts.js';
-import { roleAllows } from './roles.js';
+import { paramsDigest, type AuditRecord, type AuditTrail } from './audit.js';
+import type { HostDirectory, HostView } from './hosts.js';
+import type { TerminalChannel } from './terminal/bridge.js';
+import type { TerminalSessionParams } from '../../modules/terminal/contract.js';
+import { mayOpenTerminalAs, roleAllows, terminalUsersOf } from './roles.js';
 import { ReadAuditWindow } from './read-audit-window.js';
-import type { UserRecord } from './storage/types.js';
+import type { RoleId, UserRecord } from './storage/types.js';
 import type { z } from 'zod';
 import { log } from './log.js';
 
 export interface Caller {
   user: UserRecord;
   address: string | null;
+}
+
+/** Opens a login shell over SSH on a host without an agent (ssh/), once the relay has checked and audited it. */
+export type SshTerminalOpener = (hostId: string, params: TerminalSessionParams) => Promise<TerminalChannel>;
+
+export interface RelayOptions {
+  sshTerminals?: SshTerminalOpener;
+  /** The configured Unix users per role for terminals (roles.ts terminalUsersOf). */
+  terminalUsers?: Partial<Record<RoleId, readonly string[]>>;
 }
 
 export type StreamOutcome = { result: unknown } | { problem: GatehouseError };
@@ -41,10 +52,15 @@ export class Relay {
   /** Streams whose completed audit entry is not written yet. */
   readonly #pendingAudits = new Set<Promise<void>>();
 
-  constructor(hosts: HostDirectory, hub: AgentHub, audit: AuditTrail) {
+  readonly #sshTerminals: SshTerminalOpener | undefined;
+  readonly #terminalUsers: Partial<Record<RoleId, readonly string[]>>;
+
+  constructor(hosts: HostDirectory, hub: AgentHub, audit: AuditTrail, options: RelayOptions = {}) {
     this.#hosts = hosts;
     this.#hub = hub;
     this.#audit = audit;
+    this.#sshTerminals = options.sshTerminals;
+    this.#terminalUsers = options.terminalUsers ?? {};
   }
 
   /** Relay one request–response call; resolves with the validated result or throws a GatehouseError. */
@@ -58,7 +74,7 @@ export class Relay {
     if (audited) await this.#audit.record({ ...base, phase: 'requested', result: 'ok' });
     try {
       const raw = await link.call(module, method, parsed, caller.user.username);
-      const result = checkResult(spec.result, raw, module, method);
+      const result = ownSessionsOnly(module, method, checkResult(spec.result, raw, module, method), caller);
       if (audited) await this.#audit.record({ ...base, phase: 'completed', result: 'ok' });
       return result;
     } catch (err) {
@@ -79,7 +95,40 @@ export class Relay {
     await this.#audit.record({ ...base, phase: 'requested', result: 'ok', detail: audit.detail ?? describe(parsed) });
     const channel = link.open(module, stream, parsed, caller.user.username);
     channel.checkEventsWith(spec.event);
-    const audited = channel.result
+    this.#auditEnd(base, spec, channel.result, audit);
+    return channel;
+  }
+
+  /**
+   * Open a terminal: the agent's `terminal.session` stream, or for a host without an agent a login shell over
+   * SSH, checked and audited the same way (the role's `terminal.open`, the host's state, the params).
+   */
+  async openTerminal(caller: Caller, hostId: string, params: unknown, audit: StreamAudit = {}): Promise<TerminalChannel> {
+    const contract = knownModule('terminal');
+    const spec = streamOf(contract, 'session')!;
+    const { host, hostName, parsed } = await this.#check(caller, hostId, contract, spec, 'terminal.session', params);
+    const session = parsed as TerminalSessionParams;
+    const overSsh = host.connection === 'ssh';
+    // A re-attached shell keeps the user it was started as, and only its owner may re-attach (the agent checks).
+    const unixUser = overSsh ? (host.ssh?.username ?? '') : session.unixUser;
+    if (session.sessionId === undefined && !mayOpenTerminalAs(caller.user.role, unixUser, this.#terminalUsers)) {
+      const allowed = terminalUsersOf(caller.user.role, this.#terminalUsers);
+      const message = `your role (${caller.user.role}) may not open terminals as ${unixUser}${allowed.length ? `, only as ${allowed.join(', ')}` : ''}`;
+      await this.#audit.record({ user: caller.user.username, hostId, hostName, action: 'terminal.session', phase: 'event', result: 'forbidden', address: caller.address, detail: message });
+      throw new GatehouseError('forbidden', message);
+    }
+    if (!overSsh) return this.open(caller, hostId, 'terminal', 'session', params, audit);
+    if (!this.#sshTerminals) throw new GatehouseError('not-supported', 'this console does not open SSH terminals');
+    const base = { user: caller.user.username, hostId, hostName, action: 'terminal.session', paramsDigest: paramsDigest(parsed), address: caller.address };
+    await this.#audit.record({ ...base, phase: 'requested', result: 'ok', detail: audit.detail ?? null });
+    const opening = this.#sshTerminals(hostId, session);
+    this.#auditEnd(base, spec, opening.then((channel) => channel.result), audit);
+    return opening;
+  }
+
+  /** Write a stream's completed entry when it ends (or fails to start). */
+  #auditEnd(base: Omit<AuditRecord, 'phase' | 'result'>, spec: StreamSpec, ended: Promise<unknown>, audit: StreamAudit): void {
+    const audited = ended
       .then(
         (result): StreamOutcome => ({ result }),
         (err: unknown): StreamOutcome => ({ problem: problemFromSystemError(err) }),
@@ -92,10 +141,9 @@ export class Relay {
         const entry = audit.completion ? await audit.completion(outcome).catch(() => standard) : standard;
         await this.#audit.record({ ...base, phase: 'completed', result: entry.result, detail: entry.detail?.slice(0, 500) ?? null });
       })
-      .catch((err: unknown) => log.error('could not audit the end of a stream', { host: hostId, action: base.action, message: (err as Error).message }));
+      .catch((err: unknown) => log.error('could not audit the end of a stream', { host: base.hostId, action: base.action, message: (err as Error).message }));
     this.#pendingAudits.add(audited);
     void audited.finally(() => this.#pendingAudits.delete(audited));
-    return channel;
   }
 
   /** Shutdown: wait (at most `timeoutMs`) for the completed entries of streams that have ended or are ending. */
@@ -113,6 +161,27 @@ export class Relay {
     action: string,
     params: unknown,
   ): Promise<{ link: AgentLink; hostName: string; parsed: unknown }> {
+    const { host, hostName, parsed } = await this.#check(caller, hostId, contract, spec, action, params);
+    if (host.connection === 'ssh') {
+      throw new GatehouseError('not-supported', `${host.name} is reached over SSH without an agent: only its terminal is available; install the agent for ${contract.title.toLowerCase()}`);
+    }
+    const link = this.#hub.get(hostId);
+    if (!link) throw new GatehouseError('host-offline', `${host.name} is offline`);
+    if (!link.info.modules.includes(contract.name)) {
+      throw new GatehouseError('policy-denied', `${host.name} does not serve the ${contract.name} module under its local policy`);
+    }
+    return { link, hostName, parsed };
+  }
+
+  /** The checks every host takes: the role allows it, the host is approved, the params are valid. */
+  async #check(
+    caller: Caller,
+    hostId: string,
+    contract: ModuleContract,
+    spec: MethodSpec | StreamSpec,
+    action: string,
+    params: unknown,
+  ): Promise<{ host: HostView; hostName: string; parsed: unknown }> {
     const host = await this.#hosts.get(hostId);
     if (!roleAllows(caller.user.role, spec.permission, riskOf(contract, spec))) {
       await this.#audit.record({ user: caller.user.username, hostId, hostName: host.name, action, phase: 'event', result: 'forbidden', address: caller.address, detail: `role ${caller.user.role} lacks ${spec.permission}` });
@@ -127,12 +196,7 @@ export class Relay {
       await this.#audit.record({ user: caller.user.username, hostId, hostName: host.name, action, phase: 'event', result: 'invalid-params', address: caller.address, detail: message.slice(0, 500) });
       throw new GatehouseError('invalid-params', message);
     }
-    const link = this.#hub.get(hostId);
-    if (!link) throw new GatehouseError('host-offline', `${host.name} is offline`);
-    if (!link.info.modules.includes(contract.name)) {
-      throw new GatehouseError('policy-denied', `${host.name} does not serve the ${contract.name} module under its local policy`);
-    }
-    return { link, hostName: host.name, parsed: parsedParams.data };
+    return { host, hostName: host.name, parsed: parsedParams.data };
   }
 }
 
@@ -140,6 +204,16 @@ function knownModule(name: string): ModuleContract {
   const contract = findContract(name);
   if (!contract) throw new GatehouseError('unknown-module', `no module named ${name}`);
   return contract;
+}
+
+/**
+ * A host's terminal sessions belong to the people who opened them: others see (and may re-attach) only their
+ * own; administrators see every one, to close what was left behind.
+ */
+function ownSessionsOnly(module: string, method: string, result: unknown, caller: Caller): unknown {
+  if (module !== 'terminal' || method !== 'sessions' || caller.user.role === 'administrator') return result;
+  const { sessions } = result as { sessions: Array<{ owner: string }> };
+  return { ...(result as object), sessions: sessions.filter((session) => session.owner === caller.user.username) };
 }
 
 /** Agents are untrusted: a result that does not match the contract never reaches a browser. */

@@ -27,9 +27,22 @@ export function roleAllows(role: RoleId, permission: string, risk: Risk): boolea
 }
 
 /** Console-level actions that are not module methods. */
-export type ConsoleAction = 'host.manage' | 'enrollment.manage' | 'audit.read';
+export type ConsoleAction = 'host.manage' | 'enrollment.manage' | 'audit.read' | 'ssh.manage';
 
 export function roleMay(role: RoleId, action: ConsoleAction): boolean {
   if (role === 'administrator') return true;
   return action === 'audit.read' && role === 'auditor';
+}
+
+/** Which roles may open terminals as whom, unless the configuration says otherwise: administrators as anyone. */
+const defaultTerminalUsers: Partial<Record<RoleId, readonly string[]>> = { administrator: ['*'] };
+
+/** The Unix users `role` may open terminals as, `*` standing for any; deny by default. */
+export function terminalUsersOf(role: RoleId, configured: Partial<Record<RoleId, readonly string[]>> = {}): readonly string[] {
+  return configured[role] ?? defaultTerminalUsers[role] ?? [];
+}
+
+export function mayOpenTerminalAs(role: RoleId, unixUser: string, configured: Partial<Record<RoleId, readonly string[]>> = {}): boolean {
+  const allowed = terminalUsersOf(role, configured);
+  return allowed.includes('*') || allowed.includes(unixUser);
 }

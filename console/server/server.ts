@@ -16,12 +16,17 @@ import { publicOrigin, type ConsoleConfig } from './config.js';
 import { Enrollment } from './enrollment.js';
 import { HostDirectory } from './hosts.js';
 import { LiveUpdates } from './live.js';
+import { ConsoleEvents } from './events.js';
 import { Relay } from './relay.js';
 import { openSqliteStorage } from './storage/sqlite.js';
 import { loadTls } from './tls.js';
 import { upgradeHandler } from './upgrade.js';
 import { TerminalGateway } from './terminal/gateway.js';
 import { HostNames } from './http/host-check.js';
+import { AgentInstaller } from './ssh/install-agent.js';
+import { SshHosts } from './ssh/ssh-hosts.js';
+import { SshTerminal } from './ssh/ssh-terminal.js';
+import { Vault } from './ssh/vault.js';
 import type { Services } from './services.js';
 import { log } from './log.js';
 
@@ -50,29 +55,44 @@ export async function startConsole(config: ConsoleConfig): Promise<RunningConsol
   const fingerprint = tls?.fingerprint ?? '';
 
   const hub = new AgentHub(storage, fingerprint);
+  const events = new ConsoleEvents();
   const hosts = new HostDirectory(storage, hub);
   const audit = new AuditTrail(storage);
   const live = new LiveUpdates(hosts, audit, storage);
-  const relay = new Relay(hosts, hub, audit);
+  const vault = await Vault.open(config.masterKeyFile ?? join(config.dataDir, 'master.key'));
+  const sshHosts = new SshHosts({ storage, vault, hosts, audit });
+  const relay = new Relay(hosts, hub, audit, {
+    terminalUsers: config.terminalUsers,
+    sshTerminals: async (hostId, params) => {
+      const { connection, target } = await sshHosts.connect(hostId);
+      return SshTerminal.open(connection.client, { cols: params.cols, rows: params.rows, unixUser: target.username });
+    },
+  });
   // No terminal can be live before start-up, so a recording still marked as running was cut short by a crash.
   await storage.failUnfinishedRecordings(new Date().toISOString());
-  const terminals = new TerminalGateway({ relay, hosts, storage, dataDir: config.dataDir, recordInput: config.recordInput });
+  const terminals = new TerminalGateway({ relay, hosts, storage, dataDir: config.dataDir, recordInput: config.recordInput, audit, events, recordingFailure: config.recordingFailure });
+  const enrollment = new Enrollment(storage, fingerprint);
+  const agentBundle = join(packageRoot(), 'dist', 'agent-bundle', 'gatehouse-agent.mjs');
   const services: Services = {
     storage,
+    sshHosts,
+    agentInstaller: new AgentInstaller({ sshHosts, enrollment, hosts, hub, audit, agentBundle, consoleOrigin: () => services.publicOrigin }),
     hub,
     hosts,
     audit,
     live,
     terminals,
+    events,
+    terminalUsers: config.terminalUsers,
     dataDir: config.dataDir,
     relay,
-    enrollment: new Enrollment(storage, fingerprint),
+    enrollment,
     loginLimiter: new LoginRateLimiter(),
     publicOrigin: publicOrigin(config),
     allowedOrigins: config.allowedOrigins.map((o) => new URL(o).origin),
     hostNames: new HostNames([publicOrigin(config), ...config.allowedOrigins]),
     webDir: config.webDir ? resolve(config.webDir) : join(packageRoot(), 'console', 'web', 'dist'),
-    agentBundle: join(packageRoot(), 'dist', 'agent-bundle', 'gatehouse-agent.mjs'),
+    agentBundle,
     publicKeyPin: tls?.publicKeyPin,
   };
 

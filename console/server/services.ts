@@ -3,12 +3,15 @@ import type { AgentHub } from './agents/hub.js';
 import type { AuditTrail } from './audit.js';
 import type { LoginRateLimiter } from './auth/rate-limit.js';
 import type { Enrollment } from './enrollment.js';
+import type { ConsoleEvents } from './events.js';
 import type { HostDirectory } from './hosts.js';
 import type { LiveUpdates } from './live.js';
 import type { Relay } from './relay.js';
-import type { Storage } from './storage/types.js';
+import type { RoleId, Storage } from './storage/types.js';
 import type { HostNames } from './http/host-check.js';
 import type { TerminalGateway } from './terminal/gateway.js';
+import type { AgentInstaller } from './ssh/install-agent.js';
+import type { SshHosts } from './ssh/ssh-hosts.js';
 
 export interface Services {
   storage: Storage;
@@ -20,6 +23,13 @@ export interface Services {
   loginLimiter: LoginRateLimiter;
   live: LiveUpdates;
   terminals: TerminalGateway;
+  /** Conditions that become alarms (events.ts). */
+  events: ConsoleEvents;
+  /** The configured Unix users per role for terminals (config `terminalUsers`). */
+  terminalUsers: Partial<Record<RoleId, readonly string[]>>;
+  /** Hosts without an agent, reached over SSH. */
+  sshHosts: SshHosts;
+  agentInstaller: AgentInstaller;
   /** The console's data directory (the database, TLS files, recordings/). */
   dataDir: string;
   /** The origin in enrollment commands. */

@@ -13,6 +13,25 @@ export type RoleId = (typeof roleIds)[number];
 export const hostStates = ['pending', 'approved', 'revoked'] as const;
 export type HostState = (typeof hostStates)[number];
 
+/** How the console reaches a host: its agent's socket, or SSH for a host without an agent. */
+export const hostConnections = ['agent', 'ssh'] as const;
+export type HostConnection = (typeof hostConnections)[number];
+
+/** An SSH host as the API shows it; its private key and password never leave the console. */
+export const sshTargetViewSchema = z.object({
+  address: z.string(),
+  port: z.number().int(),
+  username: z.string(),
+  /** The pinned host key, as OpenSSH prints it (`SHA256:…`); a different key is refused. */
+  hostKeyFingerprint: z.string(),
+  hostKeyType: z.string(),
+  /** The public half of the key the console logs in with, as a line of authorized_keys. */
+  clientPublicKey: z.string(),
+  registeredBy: z.string(),
+  registeredAt: z.string(),
+});
+export type SshTargetView = z.infer<typeof sshTargetViewSchema>;
+
 export const hostViewSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -26,8 +45,25 @@ export const hostViewSchema = z.object({
   modules: z.array(z.string()),
   agentVersion: z.string().nullable(),
   policy: agentPolicySchema.nullable(),
+  connection: z.enum(hostConnections),
+  /** Labels people give the host; `field-gateway` makes its terminals refuse to run unrecorded. */
+  tags: z.array(z.string()),
+  /** Set for hosts registered over SSH (also after the agent was installed over SSH). */
+  ssh: sshTargetViewSchema.nullable(),
 });
 export type HostView = z.infer<typeof hostViewSchema>;
+
+/** A host tag: lower case, digits and dashes, as in `field-gateway` or `plant-north`. */
+export const hostTagSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'tags are lower-case letters, digits and dashes, at most 32');
+
+/** `PATCH /api/hosts/:id`: rename, retag, or both. */
+export const hostPatchSchema = z
+  .object({
+    name: z.string().trim().min(1).max(63).optional(),
+    tags: z.array(hostTagSchema).max(20).optional(),
+  })
+  .strict()
+  .refine((patch) => patch.name !== undefined || patch.tags !== undefined, 'give a name, tags, or both');
 
 export const sessionUserSchema = z.object({
   id: z.string(),
@@ -35,6 +71,8 @@ export const sessionUserSchema = z.object({
   role: z.enum(roleIds),
   /** Permission codes and console actions the role allows. */
   permissions: z.array(z.string()),
+  /** The Unix users this user may open terminals as; `*` stands for any. */
+  terminalUsers: z.array(z.string()),
 });
 export type SessionUser = z.infer<typeof sessionUserSchema>;
 
@@ -88,9 +126,66 @@ export interface IssuedEnrollmentToken {
   installCommand: string;
 }
 
+/** `POST /api/ssh/scan`: the key a server presents, for the admin to compare before pinning it. */
+export const sshScanRequestSchema = z.object({
+  address: z.string().trim().min(1).max(253),
+  port: z.number().int().min(1).max(65535).default(22),
+});
+export interface SshScanResult {
+  hostKeyFingerprint: string;
+  hostKeyType: string;
+}
+
+/**
+ * `POST /api/ssh-hosts`: register a host without an agent. With a private key, the key is stored encrypted with
+ * the console's master key. With a password, the password is used once: the console makes its own key, adds it
+ * to the user's authorized_keys and keeps only that key, never the password.
+ */
+export const sshRegisterRequestSchema = z.object({
+  name: z.string().trim().min(1).max(100),
+  address: z.string().trim().min(1).max(253),
+  port: z.number().int().min(1).max(65535).default(22),
+  username: z.string().regex(/^[a-z_][a-z0-9_.-]{0,31}$/, 'a Unix user name (lower case, at most 32 characters)'),
+  /** The fingerprint the admin saw (from scan) and accepts; when absent, the key presented now is pinned. */
+  hostKeyFingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'an OpenSSH SHA256 fingerprint').optional(),
+  auth: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('key'), privateKey: z.string().min(1).max(16_384), passphrase: z.string().max(1024).optional() }),
+    z.object({ kind: z.literal('password'), password: z.string().min(1).max(1024) }),
+  ]),
+});
+export type SshRegisterRequest = z.input<typeof sshRegisterRequestSchema>;
+
+/** `POST /api/hosts/:id/ssh/host-key`: pin the key the host presents now, after its key was changed on purpose. */
+export const sshRepinRequestSchema = z.object({
+  hostKeyFingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'an OpenSSH SHA256 fingerprint'),
+});
+
+export const installStepIds = ['connect', 'check', 'copy', 'enroll', 'service', 'online'] as const;
+export type InstallStepId = (typeof installStepIds)[number];
+
+/**
+ * `POST /api/hosts/:id/ssh/install-agent` answers with one of these per line (NDJSON) as the install goes:
+ * each step once `running`, then `ok`, `failed` or `skipped`; the last line is `done`.
+ */
+export const installProgressSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('step'),
+    step: z.enum(installStepIds),
+    title: z.string(),
+    state: z.enum(['running', 'ok', 'failed', 'skipped']),
+    /** What the remote commands printed (stdout and stderr), for a failed step above all. */
+    output: z.string().optional(),
+    message: z.string().optional(),
+  }),
+  z.object({ type: z.literal('done'), ok: z.boolean(), hostId: z.string(), code: z.string().optional(), message: z.string().optional() }),
+]);
+export type InstallProgress = z.infer<typeof installProgressSchema>;
+
 export type LiveMessage =
   | { type: 'hosts'; hosts: HostView[] }
   | { type: 'host'; host: HostView }
+  /** An SSH host was forgotten. */
+  | { type: 'host-removed'; hostId: string }
   | { type: 'audit'; entry: AuditEntry }
   | { type: 'pong' }
   | { type: 'error'; code: string; message: string };

@@ -27,6 +27,9 @@ export const problemCodes = [
   'rate-limited',
   'cancelled',
   'not-supported',
+  'unreachable', // an SSH host did not answer, or refused the connection
+  'host-key-changed', // an SSH host presented a key other than the pinned one
+  'ssh-auth-failed', // an SSH host refused the console's key or the password
   'internal-error',
 ] as const;
 

@@ -1,7 +1,7 @@
 /**
  * One terminal: xterm.js fitted to its box, its connection to the shell, and what the operator must know about
- * it (connected, restored, recorded, detached, ended). Panes stay mounted while another tab is in front, so
- * their shells keep streaming.
+ * it (connected, restored, recorded or not, detached, ended). Panes stay mounted while another tab is in front, so
+ * their shells keep streaming (and the whole workspace stays mounted while another page of the host is open).
  */
 import { useEffect, useRef, useState } from 'react';
 import { Box, Stack } from '@mantine/core';
@@ -11,12 +11,15 @@ import { useLiveStatus } from '../../console/web/src/live.js';
 import { createTerminal, fitTerminal, type TerminalHandle } from '../../console/web/src/terminal/xterm.js';
 import { TerminalConnection, type TerminalState } from './connection.js';
 import { KeyBar } from './KeyBar.js';
+import { UnrecordedNotice, unrecordedNoticeHeight, useUnrecordedNotice } from './RecordingBadge.js';
 import { Interruption, StatusLine } from './TerminalStatus.js';
 
 export interface TerminalTab {
   /** Stable key for React and the tab bar; not the session id, which is known only once attached. */
   key: string;
   unixUser: string;
+  /** Opened over SSH (a host without an agent): fixed when the tab opens, even if the host gets its agent later. */
+  viaSsh: boolean;
   /** Re-attach to this session when the pane opens; null starts a new shell. */
   sessionId: string | null;
   /** That session's size as the host last listed it, when known. */
@@ -37,6 +40,8 @@ export function TerminalPane({
   onState,
   onClose,
   onReattach,
+  onReviewKey,
+  pinnedFingerprint,
 }: {
   hostId: string;
   hostName: string;
@@ -47,6 +52,10 @@ export function TerminalPane({
   onClose: (key: string) => void;
   /** The operator asked to re-attach from this pane (the workspace brings it into view). */
   onReattach: (key: string) => void;
+  /** The host's SSH key changed: look at the new one (for those who may pin it). */
+  onReviewKey?: () => void;
+  /** The SSH host key the console trusts (SSH hosts). */
+  pinnedFingerprint?: string;
 }) {
   const screenRef = useRef<HTMLDivElement>(null);
   const handleRef = useRef<TerminalHandle | null>(null);
@@ -57,6 +66,8 @@ export function TerminalPane({
   const phone = usePhone();
   const latestOnState = useRef(onState);
   latestOnState.current = onState;
+  const activeRef = useRef(active);
+  activeRef.current = active;
 
   // The terminal and its connection live as long as the pane; the tab's first session id decides new or re-attach.
   useEffect(() => {
@@ -68,7 +79,13 @@ export function TerminalPane({
     fitTerminal(handle);
     setSize({ cols: handle.term.cols, rows: handle.term.rows });
     const sizeSubscription = handle.term.onResize(({ cols, rows }) => setSize({ cols, rows }));
-    const options = { unixUser: tab.unixUser, sessionId: tab.sessionId, sessionSize: tab.sessionSize, refit: () => fitTerminal(handle) };
+    const options = {
+      unixUser: tab.unixUser,
+      viaSsh: tab.viaSsh,
+      sessionId: tab.sessionId,
+      sessionSize: tab.sessionSize,
+      refit: () => fitTerminal(handle),
+    };
     const connection = new TerminalConnection(hostId, handle.term, options, (next) => {
       setState(next);
       latestOnState.current(tab.key, next);
@@ -78,7 +95,12 @@ export function TerminalPane({
     const connectTimer = setTimeout(() => connection.connect(), 0);
 
     let fitTimer: ReturnType<typeof setTimeout> | undefined;
+    // Hidden (another page of the host is open) the box has no size; shown again, the terminal takes the keyboard.
+    let shown = screen.offsetWidth > 0;
     const observer = new ResizeObserver(() => {
+      const nowShown = screen.offsetWidth > 0;
+      if (nowShown && !shown && activeRef.current) handle.term.focus();
+      shown = nowShown;
       clearTimeout(fitTimer);
       fitTimer = setTimeout(() => fitTerminal(handle), fitDelayMs);
     });
@@ -121,6 +143,8 @@ export function TerminalPane({
     handle.term.focus();
   }, [active]);
 
+  const unrecorded = useUnrecordedNotice(state);
+
   const phase = state?.phase ?? 'connecting';
   return (
     <Stack
@@ -133,7 +157,11 @@ export function TerminalPane({
       data-active={active ? 'true' : 'false'}
       data-cols={size.cols}
       data-rows={size.rows}
+      data-recorded={state?.recording ? 'true' : state?.recordingFailed ? 'false' : undefined}
+      // The screen gives the notice its height, so the status line stays in view (terminal.css).
+      style={unrecorded.message ? { '--gh-terminal-notice': `${unrecordedNoticeHeight + 4}px` } : undefined}
     >
+      {unrecorded.message && <UnrecordedNotice message={unrecorded.message} onHide={unrecorded.hide} />}
       <Box pos="relative" className="gh-terminal" role="region" aria-label={`Terminal ${tab.unixUser}@${hostName}`}>
         <div ref={screenRef} className="gh-terminal-screen" data-terminal-screen />
         {state && (
@@ -144,6 +172,8 @@ export function TerminalPane({
               onReattach(tab.key);
             }}
             onClose={() => onClose(tab.key)}
+            onReviewKey={onReviewKey}
+            pinnedFingerprint={pinnedFingerprint}
           />
         )}
       </Box>

@@ -2,22 +2,27 @@
  * The Terminal tab's body (loaded on first open: xterm.js and the protocol's schemas stay out of the main
  * bundle). Terminals in tabs; the ones this browser tab had open re-attach by themselves; the operator's other
  * detached shells are offered when the page opens; the host's sessions are listed below.
+ *
+ * A host reached over SSH has no agent to keep shells or list them: its terminals run as the registered user,
+ * end when closed, and the agent's session calls are never made.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, EmptyState, Group, Stack } from '@mantine/core';
+import { Alert, EmptyState, Group, Stack, Text } from '@mantine/core';
 import { modals } from '@mantine/modals';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { IconLock, IconPlugConnectedX, IconTerminal2 } from '@tabler/icons-react';
+import { IconInfoCircle, IconLock, IconPlugConnectedX, IconTerminal2 } from '@tabler/icons-react';
 import type { z } from 'zod';
 import { apiCall } from '../../console/web/src/api.js';
 import { describeError } from '../../console/web/src/components/ErrorAlert.js';
+import { HostKeyReview } from '../../console/web/src/components/ssh/HostKeyReview.js';
 import { useUser } from '../../console/web/src/session.js';
+import { canManageSsh } from '../../console/web/src/ssh/sshApi.js';
 import { appHeaderHeight } from '../../console/web/src/theme.js';
 import type { ModulePageProps } from '../../console/web/src/types.js';
 import type { TerminalPhase, TerminalState } from './connection.js';
 import type { contract, TerminalSession } from './contract.js';
-import { NewTerminalForm } from './NewTerminalForm.js';
+import { NewTerminalForm, terminalRefusal, terminalUserChoice } from './NewTerminalForm.js';
 import { ReattachOffer } from './ReattachOffer.js';
 import { SessionList } from './SessionList.js';
 import { forgetTerminal, rememberedTerminals, rememberTerminal } from './sessionMemory.js';
@@ -29,17 +34,24 @@ type CloseResult = z.output<typeof contract.methods.close.result>;
 
 const sessionsRefreshMs = 10_000;
 
+const sshNote = 'SSH sessions end when you close them; install the agent to keep shells running.';
+
 let nextTabNumber = 1;
-function newTab(unixUser: string, sessionId: string | null, sessionSize: TerminalTab['sessionSize'] = null): TerminalTab {
-  return { key: `term-${nextTabNumber++}`, unixUser, sessionId, sessionSize, attachRequest: 0 };
+function newTab(unixUser: string, sessionId: string | null, sessionSize: TerminalTab['sessionSize'] = null, viaSsh = false): TerminalTab {
+  return { key: `term-${nextTabNumber++}`, unixUser, viaSsh, sessionId, sessionSize, attachRequest: 0 };
 }
 
 export default function TerminalWorkspace({ host }: ModulePageProps) {
   const user = useUser();
   const queryClient = useQueryClient();
   const allowed = user.permissions.includes('terminal.open');
-  // The shells this browser tab had open on this host come back by themselves, screen restored.
-  const [tabs, setTabs] = useState<TerminalTab[]>(() => rememberedTerminals(host.id).map((t) => newTab(t.unixUser, t.sessionId)));
+  const viaSsh = host.connection === 'ssh';
+  const sshUser = viaSsh ? (host.ssh?.username ?? 'root') : null;
+  // The shells this browser tab had open on this host come back by themselves, screen restored (not over SSH,
+  // where a shell ends with its connection).
+  const [tabs, setTabs] = useState<TerminalTab[]>(() =>
+    viaSsh ? [] : rememberedTerminals(host.id).map((t) => newTab(t.unixUser, t.sessionId)),
+  );
   const [activeKey, setActiveKey] = useState<string | null>(() => tabs[0]?.key ?? null);
   const [states, setStates] = useState<Record<string, TerminalState>>({});
 
@@ -47,8 +59,9 @@ export default function TerminalWorkspace({ host }: ModulePageProps) {
   const sessions = useQuery({
     queryKey: sessionsKey,
     queryFn: ({ signal }) => apiCall<SessionsResult>(host.id, 'terminal', 'sessions', {}, { signal }),
-    enabled: allowed,
-    refetchInterval: host.online ? sessionsRefreshMs : false,
+    // terminal.sessions is the agent's; a host reached over SSH answers it with not-supported.
+    enabled: allowed && !viaSsh,
+    refetchInterval: host.online && !viaSsh ? sessionsRefreshMs : false,
     staleTime: 0,
   });
   const refreshSessions = useCallback(() => void queryClient.invalidateQueries({ queryKey: sessionsKey }), [queryClient, sessionsKey]);
@@ -62,6 +75,7 @@ export default function TerminalWorkspace({ host }: ModulePageProps) {
       setStates((previous) => ({ ...previous, [key]: state }));
       if (phases.current.get(key) === state.phase) return;
       phases.current.set(key, state.phase);
+      if (state.viaSsh) return;
       if (state.sessionId && state.phase === 'attached') rememberTerminal(host.id, { sessionId: state.sessionId, unixUser: state.unixUser });
       if (state.sessionId && (state.phase === 'exited' || (state.phase === 'failed' && state.error?.code === 'not-found'))) {
         forgetTerminal(host.id, state.sessionId);
@@ -80,12 +94,26 @@ export default function TerminalWorkspace({ host }: ModulePageProps) {
 
   const bringIntoView = useCallback(() => setScrollRequest((n) => n + 1), []);
 
-  const openTerminal = useCallback((unixUser: string) => {
-    const tab = newTab(unixUser, null);
-    setTabs((previous) => [...previous, tab]);
-    setActiveKey(tab.key);
-    setScrollRequest((n) => n + 1);
-  }, []);
+  const openTerminal = useCallback(
+    (unixUser: string) => {
+      const tab = newTab(unixUser, null, null, viaSsh);
+      setTabs((previous) => [...previous, tab]);
+      setActiveKey(tab.key);
+      setScrollRequest((n) => n + 1);
+    },
+    [viaSsh],
+  );
+
+  // The host's SSH key changed: the administrator looks at the new one; once pinned, the refused tabs try again.
+  const [reviewingKey, setReviewingKey] = useState(false);
+  const retryRefused = useCallback(() => {
+    setTabs((previous) =>
+      previous.map((tab) =>
+        states[tab.key]?.error?.code === 'host-key-changed' ? { ...tab, attachRequest: tab.attachRequest + 1 } : tab,
+      ),
+    );
+  }, [states]);
+  const reviewKey = canManageSsh(user) && host.ssh ? () => setReviewingKey(true) : undefined;
 
   const closeTab = useCallback(
     (key: string) => {
@@ -188,26 +216,50 @@ export default function TerminalWorkspace({ host }: ModulePageProps) {
     return { key: tab.key, label: count > 1 ? `${base} (${count})` : base, phase: state?.phase ?? 'connecting' };
   });
   const suggestions = [...new Set(sessionList.filter(isMine).map((s) => s.unixUser))];
+  const choice = terminalUserChoice(user.terminalUsers, sshUser);
+  const refusal = terminalRefusal(choice, user.role);
   const newForm = (
-    <NewTerminalForm suggestions={suggestions} disabled={!host.online} disabledReason="The host is offline" onOpen={openTerminal} />
+    <NewTerminalForm
+      choice={choice}
+      role={user.role}
+      suggestions={suggestions}
+      disabled={!viaSsh && !host.online}
+      disabledReason="The host is offline"
+      onOpen={openTerminal}
+    />
   );
 
   return (
     <Stack gap="sm">
       <ReattachOffer sessions={stillOffered} onReattach={reattach} onDismiss={() => setOffer([])} />
-      {!host.online && (
+      {!host.online && !viaSsh && (
         <Alert color="orange" variant="light" icon={<IconPlugConnectedX size={18} />} p="xs">
           The host is offline. Its shells keep running if the agent does; re-attach when it is back.
         </Alert>
       )}
 
-      {tabs.length === 0 ? (
+      {tabs.length === 0 && refusal ? (
+        <EmptyState
+          py="xl"
+          icon={<IconLock size={26} />}
+          withIndicatorBackground
+          title={refusal.title}
+          description={
+            viaSsh ? refusal.detail : `${refusal.detail} Shells you already have on this host can still be re-attached below.`
+          }
+          data-terminal-refused={choice.kind}
+        />
+      ) : tabs.length === 0 ? (
         <EmptyState
           py="xl"
           icon={<IconTerminal2 size={26} />}
           withIndicatorBackground
           title="No terminal open"
-          description={`A login shell on ${host.name}, in the page. It keeps running if you close the tab or lose the network, and every session is recorded.`}
+          description={
+            viaSsh
+              ? `A login shell on ${host.name} as ${sshUser}, over SSH, in the page; every session is recorded. ${sshNote}`
+              : `A login shell on ${host.name}, in the page. It keeps running if you close the tab or lose the network, and every session is recorded.`
+          }
         >
           <EmptyState.Actions>{newForm}</EmptyState.Actions>
         </EmptyState>
@@ -229,27 +281,41 @@ export default function TerminalWorkspace({ host }: ModulePageProps) {
               key={tab.key}
               hostId={host.id}
               hostName={host.name}
-              hostOnline={host.online}
+              hostOnline={tab.viaSsh || host.online}
               tab={tab}
               active={tab.key === activeKey}
               onState={onState}
               onClose={closeTab}
               onReattach={bringIntoView}
+              onReviewKey={tab.viaSsh ? reviewKey : undefined}
+              pinnedFingerprint={host.ssh?.hostKeyFingerprint}
             />
           ))}
         </>
       )}
 
-      <SessionList
-        sessions={sessionList}
-        loading={sessions.isPending}
-        error={sessions.error}
-        isMine={isMine}
-        openHere={openHere}
-        onReattach={reattach}
-        onEnd={confirmEnd}
-        onRefresh={refreshSessions}
-      />
+      {tabs.some((tab) => tab.viaSsh) && (
+        <Group gap={6} wrap="nowrap" c="dimmed" data-ssh-note>
+          <IconInfoCircle size={16} style={{ flexShrink: 0 }} aria-hidden />
+          <Text size="sm" c="dimmed">
+            {sshNote}
+          </Text>
+        </Group>
+      )}
+      {reviewingKey && <HostKeyReview host={host} opened={reviewingKey} onClose={() => setReviewingKey(false)} onTrusted={retryRefused} />}
+
+      {!viaSsh && (
+        <SessionList
+          sessions={sessionList}
+          loading={sessions.isPending}
+          error={sessions.error}
+          isMine={isMine}
+          openHere={openHere}
+          onReattach={reattach}
+          onEnd={confirmEnd}
+          onRefresh={refreshSessions}
+        />
+      )}
     </Stack>
   );
 }

@@ -5,6 +5,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import xtermHeadless, { type Terminal } from '@xterm/headless';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { contract } from './contract.js';
 import { contextFor, eventually, terminalFixture, WireStandIn } from './test-support.js';
@@ -25,6 +26,20 @@ async function openShell(params: Record<string, unknown> = {}, actor: string | u
   const attached = wire.events[0];
   if (attached?.type !== 'attached') throw new Error(`first event was ${JSON.stringify(attached)}`);
   return { wire, ended, sessionId: attached.sessionId, attached };
+}
+
+/** A page's terminal showing what a re-attached window received, once `text` has arrived in it. */
+async function restoredPage(wire: WireStandIn, text: string): Promise<Terminal> {
+  await wire.waitFor(text);
+  await new Promise((resolve) => setTimeout(resolve, 100)); // the rest of the restored screen, if in pieces
+  const page = new xtermHeadless.Terminal({ cols: 80, rows: 24, allowProposedApi: true });
+  await new Promise<void>((resolve) => page.write(wire.output, resolve));
+  return page;
+}
+
+function visibleRows(page: Terminal): string[] {
+  const buffer = page.buffer.active;
+  return Array.from({ length: page.rows }, (_, y) => buffer.getLine(buffer.viewportY + y)!.translateToString(true));
 }
 
 describe('a new login shell', () => {
@@ -159,6 +174,47 @@ describe('detaching and re-attaching', () => {
     const second = await openShell({ sessionId: first.sessionId });
     await second.wire.waitFor('while-away-16');
     expect(first.wire.text).not.toContain('while-away-16');
+  });
+
+  it('restores the screen after a flood far larger than it keeps unparsed, holding only a bounded part of it', async () => {
+    const first = await openShell();
+    const terminal = fx.sessions.get(first.sessionId)!;
+    let peakUnparsed = 0;
+    const sampler = setInterval(() => (peakUnparsed = Math.max(peakUnparsed, terminal.flow.unparsedBytes)), 5);
+    first.wire.type('head -c 3000024 /dev/zero | base64; echo "end-$((6*7))"\r');
+    await first.wire.waitFor(/end-42\r\n/, { timeoutMs: 30_000 });
+    clearInterval(sampler);
+    expect(first.wire.outputBytes).toBeGreaterThan(3.5 * 1024 * 1024);
+    expect(peakUnparsed).toBeLessThanOrEqual(1024 * 1024 + 64 * 1024);
+    first.wire.abort();
+    await first.ended;
+
+    const second = await openShell({ sessionId: first.sessionId });
+    const page = await restoredPage(second.wire, 'end-42');
+    const rows = visibleRows(page);
+    const end = rows.findIndex((row) => row === 'end-42');
+    expect(end).toBeGreaterThan(0);
+    expect(rows.slice(0, end)).toEqual(Array(end).fill('A'.repeat(76))); // 3000024 bytes: exactly 52632 lines of 76
+    expect(rows[end + 1]).toMatch(/[#$] $/); // the prompt
+    page.dispose();
+  });
+
+  it('restores a full-screen program on the alternate screen after it flooded the screen', async () => {
+    const first = await openShell();
+    // A program that switches to the alternate screen and application cursor keys, then prints megabytes
+    // (so the switch is among the output the screen forgets), then draws its view.
+    first.wire.type("printf '\\033[?1049h\\033[?1h'; head -c 3000000 /dev/zero | base64; printf '\\033[H\\033[2Jview-%s\\033[5;3H' $((5*5))\r");
+    await first.wire.waitFor('view-25', { timeoutMs: 30_000 });
+    first.wire.abort();
+    await first.ended;
+
+    const second = await openShell({ sessionId: first.sessionId });
+    const page = await restoredPage(second.wire, 'view-25');
+    expect(page.buffer.active.type).toBe('alternate');
+    expect(visibleRows(page)[0]).toBe('view-25');
+    expect(visibleRows(page)[4]).toMatch(/^ {2}\S.*[#$] $/); // the shell's prompt, where the program left the cursor
+    expect(page.modes.applicationCursorKeysMode).toBe(true);
+    page.dispose();
   });
 
   it('applies the new window’s size after the restored screen', async () => {

@@ -24,5 +24,7 @@ export const consoleToBrowserMessage = z.union([
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
   /** The console records this session; shown to the user, as people should know they are recorded. */
   z.object({ type: z.literal('recording'), recordingId: z.string(), input: z.boolean() }),
+  /** The recording failed and this host's policy lets the session go on unrecorded; an alarm was raised. */
+  z.object({ type: z.literal('recording-failed'), message: z.string() }),
 ]);
 export type ConsoleToBrowserMessage = z.infer<typeof consoleToBrowserMessage>;

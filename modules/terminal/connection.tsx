@@ -2,7 +2,8 @@
  * One terminal's socket to the console (modules/terminal/browser-protocol.ts): keystrokes out as binary frames,
  * screen bytes in as binary frames, JSON beside them. Output is acknowledged only once xterm.js has drawn it,
  * which is what keeps a flood (`yes`, `cat` of a big file) from filling the browser and keeps Ctrl-C prompt.
- * The connection outlives its socket: after a drop it can re-attach the same xterm to the same shell.
+ * The connection outlives its socket: after a drop it can re-attach the same xterm to the same shell — on a host
+ * with an agent. A host reached over SSH keeps no shell without its socket: there, every connect is a new shell.
  */
 import type { IDisposable, Terminal } from '@xterm/xterm';
 import { api, hostPath } from '../../console/web/src/api.js';
@@ -26,12 +27,19 @@ export interface TerminalState {
   /** Known once attached (or from the start when re-attaching). */
   sessionId: string | null;
   unixUser: string;
+  /** The shell runs over SSH (a host without an agent): it ends with its socket and cannot be re-attached. */
+  viaSsh: boolean;
   /** This attachment restored a running session's screen. */
   restored: boolean;
   /** The window title the shell set; empty when none. */
   title: string;
   exitCode: number | null;
   recording: { recordingId: string; input: boolean } | null;
+  /**
+   * Why this attachment runs unrecorded (the console's words): its recording could not start, or stopped, and
+   * the host's policy let the session go on. Null while recorded or not yet known.
+   */
+  recordingFailed: string | null;
   error: { code: string; message: string } | null;
 }
 
@@ -43,15 +51,23 @@ const maxInputFrameBytes = 32 * 1024;
 /** Dragging a window edge fires many resizes; the shell needs only the last. */
 const resizeDelayMs = 100;
 
-export function terminalSocketUrl(hostId: string, params: { unixUser: string; cols: number; rows: number; sessionId: string | null }): string {
+/** The socket's URL; `unixUser` null for an SSH host, where the shell runs as the user the host was registered with. */
+export function terminalSocketUrl(
+  hostId: string,
+  params: { unixUser: string | null; cols: number; rows: number; sessionId: string | null },
+): string {
   const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
-  const query = new URLSearchParams({ user: params.unixUser, cols: String(params.cols), rows: String(params.rows) });
+  const query = new URLSearchParams({ cols: String(params.cols), rows: String(params.rows) });
+  if (params.unixUser !== null) query.set('user', params.unixUser);
   if (params.sessionId) query.set('session', params.sessionId);
   return `${scheme}://${window.location.host}${hostPath(hostId, '/terminal')}?${query}`;
 }
 
 export interface TerminalConnectionOptions {
+  /** For an SSH host, the registered user: shown, not sent (the console picks it). */
   unixUser: string;
+  /** The host is reached over SSH: no choice of user, no re-attaching. */
+  viaSsh: boolean;
   /** Re-attach to this session; null starts a new shell. */
   sessionId: string | null;
   /**
@@ -100,10 +116,12 @@ export class TerminalConnection {
       phase: 'connecting',
       sessionId: options.sessionId,
       unixUser: options.unixUser,
+      viaSsh: options.viaSsh,
       restored: false,
       title: '',
       exitCode: null,
       recording: null,
+      recordingFailed: null,
       error: null,
     };
     this.#subscriptions = [
@@ -120,18 +138,25 @@ export class TerminalConnection {
     return this.#state;
   }
 
-  /** Open the socket: a new shell, or a re-attachment when the session id is known. */
+  /** Open the socket: a new shell, or a re-attachment when the session id is known (never over SSH). */
   connect(): void {
     if (this.#disposed) return;
     this.#closeSocket();
+    const { viaSsh } = this.#state;
+    // Over SSH the old shell ended with its socket; the next one starts on a clean screen.
+    if (viaSsh && this.#state.sessionId !== null) {
+      this.#update({ sessionId: null, exitCode: null, title: '' });
+      this.#term.reset();
+    }
     const size = (this.#state.sessionId && this.#attachSize) || { cols: this.#term.cols, rows: this.#term.rows };
     this.#attachSize = null;
     const socket = new WebSocket(
-      terminalSocketUrl(this.#hostId, { unixUser: this.#state.unixUser, ...size, sessionId: this.#state.sessionId }),
+      terminalSocketUrl(this.#hostId, { unixUser: viaSsh ? null : this.#state.unixUser, ...size, sessionId: this.#state.sessionId }),
     );
     socket.binaryType = 'arraybuffer';
     this.#socket = socket;
-    this.#update({ phase: 'connecting', error: null, restored: false });
+    // Each attachment is recorded on its own; the console says which way before any output arrives.
+    this.#update({ phase: 'connecting', error: null, restored: false, recording: null, recordingFailed: null });
 
     socket.onmessage = (event: MessageEvent<ArrayBuffer | string>) => {
       if (this.#socket !== socket) return;
@@ -142,14 +167,15 @@ export class TerminalConnection {
       if (this.#socket !== socket) return;
       this.#socket = null;
       this.#cancelAck();
-      const { phase, error, sessionId } = this.#state;
+      const { phase, error, sessionId, viaSsh } = this.#state;
       if (phase !== 'connecting' && phase !== 'attached') return;
       // The console ends a session it refuses or cannot go on with by a 4xxx close (4000 + HTTP status), after an
       // error message saying why; any other close is the path breaking (network, console restart).
       if (event.code >= 4000 && event.code < 5000) {
         if (event.code === 4401) void api.get('/api/session').catch(() => undefined);
         this.#update({ phase: 'failed', error: error ?? { code: `close-${event.code}`, message: event.reason || 'The console closed the terminal.' } });
-      } else if (sessionId) {
+      } else if (sessionId || (viaSsh && phase === 'attached')) {
+        // With an agent the shell is most likely still running; over SSH it ended with the connection.
         this.#update({ phase: 'lost', error: null });
       } else {
         // A refused upgrade says nothing to the page. Asking for the session tells an ended session (the
@@ -168,8 +194,8 @@ export class TerminalConnection {
    * re-attaches by itself. One refused for a lasting reason (no such session, no permission) does not.
    */
   retryIfInterrupted(): void {
-    const { phase, sessionId, error } = this.#state;
-    if (!sessionId) return;
+    const { phase, sessionId, error, viaSsh } = this.#state;
+    if (!sessionId || viaSsh) return;
     if (phase === 'lost' || (phase === 'failed' && error !== null && retryableCodes.has(error.code))) this.connect();
   }
 
@@ -178,7 +204,7 @@ export class TerminalConnection {
     this.#sendBytes(this.#encoder.encode(data));
   }
 
-  /** Close (the shell lives on, detached) and let go of the terminal; no state change is reported after this. */
+  /** Close (the shell lives on, detached; over SSH it ends) and let go of the terminal; no state change is reported after this. */
   dispose(): void {
     this.#disposed = true;
     this.#closeSocket();
@@ -247,10 +273,15 @@ export class TerminalConnection {
         this.#update({ title: message.title });
         break;
       case 'recording':
-        this.#update({ recording: { recordingId: message.recordingId, input: message.input } });
+        this.#update({ recording: { recordingId: message.recordingId, input: message.input }, recordingFailed: null });
+        break;
+      case 'recording-failed':
+        // Sent instead of `recording` at the start, or mid-session when the recording stopped.
+        this.#update({ recording: null, recordingFailed: message.message.slice(0, 500) });
         break;
       case 'ended':
-        this.#update(message.detached ? { phase: 'detached' } : { phase: 'exited', exitCode: message.exitCode });
+        // Over SSH nothing lives on detached: the shell is over either way.
+        this.#update(message.detached && !this.#state.viaSsh ? { phase: 'detached' } : { phase: 'exited', exitCode: message.exitCode });
         break;
       case 'error':
         this.#update({ error: { code: message.code.slice(0, 100), message: message.message.slice(0, 1000) } });

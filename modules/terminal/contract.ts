@@ -89,3 +89,5 @@ export const contract = defineModule({
     },
   },
 });
+
+export type TerminalSessionParams = z.output<typeof contract.streams.session.params>;

@@ -67,6 +67,8 @@ it('holds a flood in the PTY, not in the agent, while the reader is slow', async
   expect(queuedBytes - queuedWhenStopped).toBeLessThan(64 * KiB);
   expect(wire.outputBytes).toBe(outputWhenStopped);
   expect(peakQueuedBytes).toBeLessThan(1 * MiB);
+  // The screen keeps only the newest part of a flood unparsed (unparsed-output.ts), not all of it.
+  expect(terminal.flow.unparsedBytes).toBeLessThanOrEqual(1 * MiB + 64 * KiB);
   expect(wire.outputBytes).toBeLessThan(50 * MiB); // far from done: head is blocked, not finished
 });
 

@@ -36,7 +36,11 @@ export interface ServeOutcome {
   readonly exitCode: number | null;
 }
 
-/** Bytes the screen's parser may lag behind before the shell is paused, and where it is resumed again. */
+/**
+ * Bytes handed to the screen's parser that it may lag behind before the shell is paused, and where it is resumed
+ * again. The screen hands over output in bulk (after a flood, for a snapshot or a resize): up to its backlog's
+ * limit at once.
+ */
 const screenBacklogHigh = 512 * 1024;
 const screenBacklogLow = 128 * 1024;
 /**
@@ -112,11 +116,21 @@ export class LiveTerminal {
     return this.#attachment !== undefined;
   }
 
-  /** Output bytes the agent holds for this terminal now and at most so far; keystrokes it holds; paused or not. */
-  get flow(): { queuedBytes: number; peakQueuedBytes: number; pendingInputBytes: number; paused: boolean } {
+  /**
+   * Output bytes the agent holds for this terminal now and at most so far (for the window and in the screen's
+   * parser); output its screen has not parsed yet (bounded, see unparsed-output.ts); keystrokes it holds; paused
+   * or not.
+   */
+  get flow(): { queuedBytes: number; peakQueuedBytes: number; unparsedBytes: number; pendingInputBytes: number; paused: boolean } {
     const pendingInput = this.#exitCode === undefined ? pendingInputBytes(this.#pty) : 0;
     const paused = this.#holds.size > 0;
-    return { queuedBytes: this.#queuedBytes(), peakQueuedBytes: this.#peakQueuedBytes, pendingInputBytes: pendingInput, paused };
+    return {
+      queuedBytes: this.#queuedBytes(),
+      peakQueuedBytes: this.#peakQueuedBytes,
+      unparsedBytes: this.#screen.unparsed,
+      pendingInputBytes: pendingInput,
+      paused,
+    };
   }
 
   describe(): TerminalSession {

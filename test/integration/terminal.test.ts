@@ -53,6 +53,19 @@ async function openShell(client: ApiClient = api, options: Parameters<typeof Ter
   return { terminal, attached, recording };
 }
 
+/** A new shell whose recording could not start: the notice says so, and the shell works all the same. */
+async function openShellUnrecorded(): Promise<{ terminal: TerminalClient }> {
+  const terminal = await TerminalClient.open(fleet.console.url, fleet.hostId, api);
+  await terminal.message('attached');
+  const notice = await terminal.message('recording-failed');
+  expect(notice.message).toMatch(/could not be recorded.*alarm/);
+  expect(terminal.messages.some((m) => m.type === 'recording')).toBe(false);
+  const at = terminal.position;
+  terminal.type(promptSetup);
+  await terminal.output(prompt, at);
+  return { terminal };
+}
+
 /** Run a command and wait for the output that shows it ran. */
 async function run(terminal: TerminalClient, command: string, expected: RegExp): Promise<void> {
   const at = terminal.position;
@@ -365,12 +378,34 @@ describe('a terminal and its recording', () => {
     await api.call(fleet.hostId, 'terminal', 'close', { id: attached.sessionId });
   });
 
-  it('fails closed: a session that cannot be recorded is refused and its shell ended', async () => {
+  /** Make the console's recordings folder unwritable (a file in its place) while `work` runs. */
+  async function withRecordingsBroken(work: () => Promise<void>): Promise<void> {
     const recordings = join(fleet.console.dataDir, 'recordings');
     await mkdir(recordings, { recursive: true });
     await rename(recordings, `${recordings}.away`);
     await writeFile(recordings, 'not a directory');
     try {
+      await work();
+    } finally {
+      await rm(recordings, { force: true });
+      await rename(`${recordings}.away`, recordings);
+    }
+  }
+
+  it('goes on unrecorded on an ordinary host when the recording cannot start, telling the user and the audit log', async () => {
+    await withRecordingsBroken(async () => {
+      const { terminal } = await openShellUnrecorded();
+      await run(terminal, 'echo "unrecorded-$((3*3))"', /unrecorded-9/);
+      terminal.type('exit\r');
+      await terminal.message('ended');
+    });
+    const audit = await api.get('/api/audit?action=terminal.recording-failed&limit=5');
+    expect(audit.body.entries[0]).toMatchObject({ hostId: fleet.hostId, result: 'internal-error', detail: expect.stringMatching(/went on unrecorded/) });
+  });
+
+  it('fails closed on a host tagged field-gateway: a session that cannot be recorded is refused and its shell ended', async () => {
+    expect((await api.request('PATCH', `/api/hosts/${fleet.hostId}`, { tags: ['field-gateway'] })).status).toBe(200);
+    await withRecordingsBroken(async () => {
       const terminal = await TerminalClient.open(fleet.console.url, fleet.hostId, api);
       const error = await terminal.message('error');
       expect(error.code).toBe('internal-error');
@@ -390,9 +425,9 @@ describe('a terminal and its recording', () => {
         const res = await api.call(fleet.hostId, 'terminal', 'sessions');
         return !res.body.result.sessions.some((s: any) => s.id === session);
       });
-    } finally {
-      await rm(recordings, { force: true });
-      await rename(`${recordings}.away`, recordings);
-    }
+      const failed = await api.get('/api/audit?action=terminal.recording-failed&limit=5');
+      expect(failed.body.entries[0].detail).toMatch(/closed \(fail-closed\)/);
+    });
+    expect((await api.request('PATCH', `/api/hosts/${fleet.hostId}`, { tags: [] })).status).toBe(200);
   });
 });

@@ -30,6 +30,9 @@ const statusOf: Record<ProblemCode, ContentfulStatusCode> = {
   'rate-limited': 429,
   cancelled: 409,
   'not-supported': 422,
+  unreachable: 502,
+  'host-key-changed': 409,
+  'ssh-auth-failed': 422,
   'internal-error': 500,
 };
 

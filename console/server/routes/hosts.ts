@@ -6,6 +6,7 @@ import { requireAction } from '../http/auth.js';
 import { readJson } from '../http/json-body.js';
 import type { Services } from '../services.js';
 import { cleanHostName } from '../enrollment.js';
+import { hostPatchSchema } from '../../../modules/kernel/console-api.js';
 
 const callRequest = z.object({
   module: z.string().min(1).max(64),
@@ -13,7 +14,6 @@ const callRequest = z.object({
   params: z.unknown().optional(),
 });
 
-const renameRequest = z.object({ name: z.string().min(1).max(63) }).strict();
 
 export function hostRoutes(services: Services): Hono<AppEnv> {
   const { hosts, relay, audit } = services;
@@ -36,10 +36,18 @@ export function hostRoutes(services: Services): Hono<AppEnv> {
   });
 
   app.patch('/:id', requireAction('host.manage'), async (c) => {
-    const { name } = await readJson(c, renameRequest);
+    const { name, tags } = await readJson(c, hostPatchSchema);
     const before = await hosts.get(c.req.param('id'));
-    const host = await hosts.rename(before.id, cleanHostName(name));
-    await audit.record({ user: c.get('user').username, hostId: host.id, hostName: host.name, action: 'host.rename', phase: 'event', result: 'ok', address: c.get('address'), detail: `${before.name} → ${host.name}` });
+    const who = { user: c.get('user').username, hostId: before.id, phase: 'event', result: 'ok', address: c.get('address') } as const;
+    let host = before;
+    if (name !== undefined) {
+      host = await hosts.rename(before.id, cleanHostName(name));
+      await audit.record({ ...who, hostName: host.name, action: 'host.rename', detail: `${before.name} → ${host.name}` });
+    }
+    if (tags !== undefined) {
+      host = await hosts.setTags(before.id, tags);
+      await audit.record({ ...who, hostName: host.name, action: 'host.tag', detail: `[${before.tags.join(', ')}] → [${host.tags.join(', ')}]` });
+    }
     return c.json(host);
   });
 

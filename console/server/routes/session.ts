@@ -18,6 +18,7 @@ import {
 import type { Services } from '../services.js';
 import type { UserRecord } from '../storage/types.js';
 import { permissionsOf } from '../permissions.js';
+import { terminalUsersOf } from '../roles.js';
 import type { SessionUser } from '../../../modules/kernel/console-api.js';
 
 const loginRequest = z.object({
@@ -33,8 +34,14 @@ const passwordChange = z.object({
 /** A hash of a random password, verified against when the account does not exist so timing does not tell. */
 let decoyHash: Promise<string> | undefined;
 
-function publicUser(user: UserRecord): SessionUser {
-  return { id: user.id, username: user.username, role: user.role, permissions: permissionsOf(user.role) };
+function publicUser(user: UserRecord, services: Services): SessionUser {
+  return {
+    id: user.id,
+    username: user.username,
+    role: user.role,
+    permissions: permissionsOf(user.role),
+    terminalUsers: [...terminalUsersOf(user.role, services.terminalUsers)],
+  };
 }
 
 export function sessionRoutes(services: Services): Hono<AppEnv> {
@@ -64,12 +71,12 @@ export function sessionRoutes(services: Services): Hono<AppEnv> {
     const secure = new URL(c.req.url).protocol === 'https:';
     setCookie(c, SESSION_COOKIE_NAME, token, sessionCookieOptions(session.expiresAt, secure));
     await audit.record({ user: user.username, action: 'session.login', phase: 'event', result: 'ok', address });
-    return c.json({ user: publicUser(user) });
+    return c.json({ user: publicUser(user, services) });
   });
 
   app.use('*', requireSession(storage));
 
-  app.get('/', (c) => c.json({ user: publicUser(c.get('user')) }));
+  app.get('/', (c) => c.json({ user: publicUser(c.get('user'), services) }));
 
   app.delete('/', async (c) => {
     const token = getCookie(c, SESSION_COOKIE_NAME);

@@ -13,14 +13,17 @@ import {
   iso,
   recordingToRow,
   sessionToRow,
+  sshTargetToRow,
   toAuditEntry,
   toEnrollmentToken,
   toHost,
   toRecording,
   toSession,
+  toSshTarget,
   toUser,
   type Database,
   type HostsTable,
+  type SshTargetsTable,
   type RecordingsTable,
 } from './schema.js';
 import type {
@@ -33,6 +36,7 @@ import type {
   RecordingQuery,
   RecordingRecord,
   SessionRecord,
+  SshTargetRecord,
   Storage,
   UserRecord,
 } from './types.js';
@@ -161,7 +165,7 @@ export class KyselyStorage implements Storage {
 
   async updateHost(
     id: string,
-    patch: Partial<Pick<HostRecord, 'name' | 'state' | 'lastSeenAt' | 'lastAddress' | 'lastStatus'>>,
+    patch: Partial<Pick<HostRecord, 'name' | 'state' | 'lastSeenAt' | 'lastAddress' | 'lastStatus' | 'tags'>>,
   ): Promise<void> {
     // Only the fields present in the patch change; an absent (undefined) field keeps its value, null clears it.
     const set: Updateable<HostsTable> = {};
@@ -170,8 +174,65 @@ export class KyselyStorage implements Storage {
     if (patch.lastSeenAt !== undefined) set.last_seen_at = patch.lastSeenAt === null ? null : iso(patch.lastSeenAt);
     if (patch.lastAddress !== undefined) set.last_address = patch.lastAddress;
     if (patch.lastStatus !== undefined) set.last_status = patch.lastStatus === null ? null : JSON.stringify(patch.lastStatus);
+    if (patch.tags !== undefined) set.tags = JSON.stringify(patch.tags);
     if (Object.keys(set).length === 0) return;
     await this.db.updateTable('hosts').set(set).where('id', '=', id).execute();
+  }
+
+  // SSH hosts
+
+  async createSshHost(host: HostRecord, target: SshTargetRecord): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('hosts').values(hostToRow(host)).execute();
+      await trx.insertInto('ssh_targets').values(sshTargetToRow(target)).execute();
+    });
+  }
+
+  async findSshTarget(hostId: string): Promise<SshTargetRecord | undefined> {
+    const row = await this.db.selectFrom('ssh_targets').selectAll().where('host_id', '=', hostId).executeTakeFirst();
+    return row && toSshTarget(row);
+  }
+
+  async listSshTargets(): Promise<SshTargetRecord[]> {
+    const rows = await this.db.selectFrom('ssh_targets').selectAll().orderBy('host_id').execute();
+    return rows.map(toSshTarget);
+  }
+
+  async updateSshTarget(hostId: string, patch: Partial<Pick<SshTargetRecord, 'hostKeyType' | 'hostKeyFingerprint'>>): Promise<void> {
+    const set: Updateable<SshTargetsTable> = {};
+    if (patch.hostKeyType !== undefined) set.host_key_type = patch.hostKeyType;
+    if (patch.hostKeyFingerprint !== undefined) set.host_key_fingerprint = patch.hostKeyFingerprint;
+    if (Object.keys(set).length === 0) return;
+    await this.db.updateTable('ssh_targets').set(set).where('host_id', '=', hostId).execute();
+  }
+
+  async deleteSshTarget(hostId: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('ssh_targets').where('host_id', '=', hostId).execute();
+      await trx.deleteFrom('hosts').where('id', '=', hostId).where('connection', '=', 'ssh').execute();
+    });
+  }
+
+  async convertToAgentHost(hostId: string, publicKey: string, tokenId: string, now: string): Promise<boolean> {
+    const at = iso(now);
+    return this.db.transaction().execute(async (trx) => {
+      const consumed = await trx
+        .updateTable('enrollment_tokens')
+        .set({ used_at: at, used_by_host: hostId })
+        .where('id', '=', tokenId)
+        .where('for_host', '=', hostId)
+        .where('used_at', 'is', null)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', at)
+        .executeTakeFirst();
+      if (consumed.numUpdatedRows !== 1n) return false;
+      await trx
+        .updateTable('hosts')
+        .set({ public_key: publicKey, connection: 'agent', enrolled_with_token: tokenId, enrolled_at: at, state: 'approved' })
+        .where('id', '=', hostId)
+        .execute();
+      return true;
+    });
   }
 
   // enrollment tokens

@@ -9,12 +9,14 @@ import type {
   AuditEntry,
   AuditInput,
   EnrollmentTokenRecord,
+  HostConnection,
   HostRecord,
   HostState,
   RecordingRecord,
   RecordingState,
   RoleId,
   SessionRecord,
+  SshTargetRecord,
   UserRecord,
 } from './types.js';
 
@@ -47,6 +49,9 @@ export interface HostsTable {
   /** HostStatus as JSON text. */
   last_status: string | null;
   enrolled_with_token: string | null;
+  connection: Generated<string>;
+  /** A JSON array of tag strings. */
+  tags: Generated<string>;
 }
 
 export interface EnrollmentTokensTable {
@@ -60,6 +65,20 @@ export interface EnrollmentTokensTable {
   used_at: string | null;
   used_by_host: string | null;
   revoked_at: string | null;
+  for_host: string | null;
+}
+
+export interface SshTargetsTable {
+  host_id: string;
+  address: string;
+  port: number;
+  username: string;
+  sealed_key: string;
+  client_public_key: string;
+  host_key_type: string;
+  host_key_fingerprint: string;
+  registered_by: string;
+  registered_at: string;
 }
 
 export interface AuditLogTable {
@@ -102,6 +121,7 @@ export interface Database {
   enrollment_tokens: EnrollmentTokensTable;
   audit_log: AuditLogTable;
   recordings: RecordingsTable;
+  ssh_targets: SshTargetsTable;
 }
 
 // Rows ↔ records
@@ -134,6 +154,8 @@ export function hostToRow(host: HostRecord): Insertable<HostsTable> {
     last_address: host.lastAddress,
     last_status: host.lastStatus === null ? null : JSON.stringify(host.lastStatus),
     enrolled_with_token: host.enrolledWithToken,
+    connection: host.connection,
+    tags: JSON.stringify(host.tags),
   };
 }
 
@@ -149,6 +171,7 @@ export function enrollmentTokenToRow(token: EnrollmentTokenRecord): Insertable<E
     used_at: token.usedAt === null ? null : iso(token.usedAt),
     used_by_host: token.usedByHost,
     revoked_at: token.revokedAt === null ? null : iso(token.revokedAt),
+    for_host: token.forHost,
   };
 }
 
@@ -195,7 +218,18 @@ export function toHost(row: Selectable<HostsTable>): HostRecord {
     lastAddress: row.last_address,
     lastStatus: parseStatus(row.last_status),
     enrolledWithToken: row.enrolled_with_token,
+    connection: row.connection as HostConnection,
+    tags: parseTags(row.tags),
   };
+}
+
+function parseTags(text: string): string[] {
+  try {
+    const tags: unknown = JSON.parse(text);
+    return Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 /** Status is a last-known snapshot for display; an unreadable one shows as unknown rather than breaking the host list. */
@@ -220,6 +254,37 @@ export function toEnrollmentToken(row: Selectable<EnrollmentTokensTable>): Enrol
     usedAt: row.used_at,
     usedByHost: row.used_by_host,
     revokedAt: row.revoked_at,
+    forHost: row.for_host,
+  };
+}
+
+export function sshTargetToRow(target: SshTargetRecord): Insertable<SshTargetsTable> {
+  return {
+    host_id: target.hostId,
+    address: target.address,
+    port: target.port,
+    username: target.username,
+    sealed_key: target.sealedKey,
+    client_public_key: target.clientPublicKey,
+    host_key_type: target.hostKeyType,
+    host_key_fingerprint: target.hostKeyFingerprint,
+    registered_by: target.registeredBy,
+    registered_at: iso(target.registeredAt),
+  };
+}
+
+export function toSshTarget(row: Selectable<SshTargetsTable>): SshTargetRecord {
+  return {
+    hostId: row.host_id,
+    address: row.address,
+    port: Number(row.port),
+    username: row.username,
+    sealedKey: row.sealed_key,
+    clientPublicKey: row.client_public_key,
+    hostKeyType: row.host_key_type,
+    hostKeyFingerprint: row.host_key_fingerprint,
+    registeredBy: row.registered_by,
+    registeredAt: row.registered_at,
   };
 }
 

@@ -12,7 +12,7 @@ import type { HostStatus } from '../../../modules/kernel/host-status.js';
 import { AUDIT_GENESIS_HASH, auditEntryHash, KyselyStorage } from './kysely-storage.js';
 import type { Database } from './schema.js';
 import { openSqliteStorage } from './sqlite.js';
-import type { AuditInput, EnrollmentTokenRecord, HostRecord, RecordingRecord, Storage } from './types.js';
+import type { AuditInput, EnrollmentTokenRecord, HostRecord, RecordingRecord, SshTargetRecord, Storage } from './types.js';
 
 export interface StorageUnderTest {
   storage: Storage;
@@ -46,14 +46,21 @@ const status: HostStatus = {
 function host(id: string, publicKey: string, name = id): HostRecord {
   return {
     id, name, state: 'pending', publicKey, enrolledAt: at(0),
-    lastSeenAt: null, lastAddress: null, lastStatus: null, enrolledWithToken: null,
+    lastSeenAt: null, lastAddress: null, lastStatus: null, enrolledWithToken: null, connection: 'agent', tags: [],
   };
 }
 
 function token(id: string, overrides: Partial<EnrollmentTokenRecord> = {}): EnrollmentTokenRecord {
   return {
     id, secretHash: 'ab'.repeat(32), note: 'plant 3', autoApprove: false, createdBy: 'admin',
-    createdAt: at(0), expiresAt: at(HOUR), usedAt: null, usedByHost: null, revokedAt: null, ...overrides,
+    createdAt: at(0), expiresAt: at(HOUR), usedAt: null, usedByHost: null, revokedAt: null, forHost: null, ...overrides,
+  };
+}
+
+function sshTarget(hostId: string, overrides: Partial<SshTargetRecord> = {}): SshTargetRecord {
+  return {
+    hostId, address: '192.0.2.10', port: 22, username: 'root', sealedKey: 'v1.sealed', clientPublicKey: 'ssh-ed25519 AAAA gatehouse',
+    hostKeyType: 'ssh-ed25519', hostKeyFingerprint: `SHA256:${'A'.repeat(43)}`, registeredBy: 'admin', registeredAt: at(0), ...overrides,
   };
 }
 
@@ -180,6 +187,48 @@ export function storageContract(name: string, open: () => Promise<StorageUnderTe
         await storage.updateHost('h1', { lastStatus: null });
         expect(await storage.findHost('h1')).toMatchObject({ name: 'renamed', lastStatus: null, state: 'approved' });
         await storage.updateHost('h1', {});
+      });
+    });
+
+    describe('SSH hosts', () => {
+      const sshHost = (id: string): HostRecord => ({ ...host(id, `ssh:${id}`), state: 'approved', connection: 'ssh' });
+
+      it('creates the host and its target together, finds, lists and re-pins', async () => {
+        await storage.createSshHost(sshHost('hs1'), sshTarget('hs1'));
+        expect(await storage.findHost('hs1')).toMatchObject({ connection: 'ssh', publicKey: 'ssh:hs1' });
+        expect(await storage.findSshTarget('hs1')).toEqual(sshTarget('hs1'));
+        await storage.updateSshTarget('hs1', { hostKeyFingerprint: `SHA256:${'B'.repeat(43)}`, hostKeyType: 'ssh-rsa' });
+        expect(await storage.listSshTargets()).toEqual([sshTarget('hs1', { hostKeyFingerprint: `SHA256:${'B'.repeat(43)}`, hostKeyType: 'ssh-rsa' })]);
+      });
+
+      it('refuses a second registration of one login on one server, leaving no host behind', async () => {
+        await storage.createSshHost(sshHost('hs1'), sshTarget('hs1'));
+        await expect(storage.createSshHost(sshHost('hs2'), sshTarget('hs2'))).rejects.toThrow();
+        expect(await storage.findHost('hs2')).toBeUndefined();
+      });
+
+      it('forgets an SSH-only host with its target, but only the target of a host that has an agent', async () => {
+        await storage.createSshHost(sshHost('hs1'), sshTarget('hs1'));
+        await storage.createSshHost(sshHost('hs2'), sshTarget('hs2', { port: 2222 }));
+        await storage.createEnrollmentToken(token('t1', { forHost: 'hs2' }));
+        expect(await storage.convertToAgentHost('hs2', 'agent-key', 't1', at(1))).toBe(true);
+        await storage.deleteSshTarget('hs1');
+        await storage.deleteSshTarget('hs2');
+        expect(await storage.findHost('hs1')).toBeUndefined();
+        expect(await storage.findHost('hs2')).toMatchObject({ connection: 'agent', publicKey: 'agent-key', state: 'approved', enrolledWithToken: 't1' });
+        expect(await storage.listSshTargets()).toEqual([]);
+      });
+
+      it('turns an SSH host into an agent host once per token, and only with a token issued for it', async () => {
+        await storage.createSshHost(sshHost('hs1'), sshTarget('hs1'));
+        await storage.createEnrollmentToken(token('t1', { forHost: 'hs1' }));
+        await storage.createEnrollmentToken(token('t2'));
+        expect(await storage.convertToAgentHost('hs1', 'agent-key', 't2', at(1))).toBe(false);
+        expect(await storage.findHost('hs1')).toMatchObject({ connection: 'ssh' });
+        expect(await storage.convertToAgentHost('hs1', 'agent-key', 't1', at(1))).toBe(true);
+        expect(await storage.convertToAgentHost('hs1', 'other-key', 't1', at(2))).toBe(false);
+        expect(await storage.findHostByPublicKey('agent-key')).toMatchObject({ id: 'hs1', connection: 'agent' });
+        expect(await storage.findEnrollmentToken('t1')).toMatchObject({ usedByHost: 'hs1', forHost: 'hs1' });
       });
     });
 

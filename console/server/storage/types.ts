@@ -4,9 +4,9 @@
  */
 import type { HostStatus } from '../../../modules/kernel/host-status.js';
 
-import type { AuditEntry, HostState, RecordingState, RecordingView, RoleId } from '../../../modules/kernel/console-api.js';
+import type { AuditEntry, HostConnection, HostState, RecordingState, RecordingView, RoleId } from '../../../modules/kernel/console-api.js';
 
-export type { AuditEntry, HostState, RoleId };
+export type { AuditEntry, HostConnection, HostState, RoleId };
 
 export interface UserRecord {
   id: string;
@@ -39,6 +39,30 @@ export interface HostRecord {
   /** The last status the agent reported, so an offline host still shows what it was. */
   lastStatus: HostStatus | null;
   enrolledWithToken: string | null;
+  /**
+   * `ssh`: registered over SSH, no agent; such a host's publicKey is `ssh:<id>`, which no agent key can equal
+   * (agent keys are base64 SPKI DER), so it keeps the column's uniqueness without matching any agent.
+   */
+  connection: HostConnection;
+  /** Lower-case labels people give a host (`field-gateway`, `plant-north`); policies key on some of them. */
+  tags: string[];
+}
+
+/** How the console logs in to a host without an agent (migration 003). */
+export interface SshTargetRecord {
+  hostId: string;
+  address: string;
+  port: number;
+  username: string;
+  /** The private key, and its passphrase if any, sealed with the console's master key (ssh/vault.ts). */
+  sealedKey: string;
+  /** The key's public half, as a line of authorized_keys. */
+  clientPublicKey: string;
+  hostKeyType: string;
+  /** `SHA256:…`, as OpenSSH prints it; any other key is refused. */
+  hostKeyFingerprint: string;
+  registeredBy: string;
+  registeredAt: string;
 }
 
 export interface EnrollmentTokenRecord {
@@ -53,6 +77,8 @@ export interface EnrollmentTokenRecord {
   usedAt: string | null;
   usedByHost: string | null;
   revokedAt: string | null;
+  /** Issued to install the agent on this (SSH) host: enrolling with it turns that host into an agent host. */
+  forHost: string | null;
 }
 
 /** An audit entry before the storage numbers it and links it into the chain. */
@@ -114,7 +140,20 @@ export interface Storage {
   findHost(id: string): Promise<HostRecord | undefined>;
   findHostByPublicKey(publicKey: string): Promise<HostRecord | undefined>;
   listHosts(): Promise<HostRecord[]>;
-  updateHost(id: string, patch: Partial<Pick<HostRecord, 'name' | 'state' | 'lastSeenAt' | 'lastAddress' | 'lastStatus'>>): Promise<void>;
+  updateHost(id: string, patch: Partial<Pick<HostRecord, 'name' | 'state' | 'lastSeenAt' | 'lastAddress' | 'lastStatus' | 'tags'>>): Promise<void>;
+  /** An SSH host's record and its target, together or not at all. */
+  createSshHost(host: HostRecord, target: SshTargetRecord): Promise<void>;
+  findSshTarget(hostId: string): Promise<SshTargetRecord | undefined>;
+  listSshTargets(): Promise<SshTargetRecord[]>;
+  updateSshTarget(hostId: string, patch: Partial<Pick<SshTargetRecord, 'hostKeyType' | 'hostKeyFingerprint'>>): Promise<void>;
+  /** Forget an SSH target; its host record too when the host has no agent (connection `ssh`). */
+  deleteSshTarget(hostId: string): Promise<void>;
+  /**
+   * The agent installed over SSH on host `hostId` enrolled with token `tokenId`: consume the token (as
+   * consumeEnrollmentToken) and make the host an agent host with `publicKey`, in one transaction. False, with
+   * nothing changed, when the token is no longer usable.
+   */
+  convertToAgentHost(hostId: string, publicKey: string, tokenId: string, now: string): Promise<boolean>;
 
   // enrollment tokens
   createEnrollmentToken(token: EnrollmentTokenRecord): Promise<void>;

@@ -26,6 +26,23 @@ const pingIntervalMs = 30_000;
 
 export type AttachedEvent = Extract<TerminalEvent, { type: 'attached' }>;
 
+/**
+ * The far end of a terminal: an agent's `terminal.session` channel (ConsoleChannel), or an SSH shell on a host
+ * without an agent (ssh/ssh-terminal.ts), which speaks the same events and result.
+ */
+export type TerminalChannel = Pick<ConsoleChannel, 'readable' | 'result' | 'write' | 'sendControl' | 'onEvent' | 'cancel'>;
+
+export interface RunOptions {
+  /** Messages for the browser before any output (the recording notice). */
+  start: ConsoleToBrowserMessage[];
+  recordInput: boolean;
+  size: { cols: number; rows: number };
+  /** The host's policy: close the session (`refuse`, fail-closed) or go on unrecorded (`continue`). */
+  whenRecordingFails: 'refuse' | 'continue';
+  /** Told once when the recording fails mid-session, whatever the policy. */
+  onRecordingFailure?: (error: Error) => void;
+}
+
 export interface BridgeEnd {
   /** `detached`: the shell lives on (the browser left, or the agent said so); `exited`: it is over. */
   how: 'exited' | 'detached' | 'problem' | 'recording-failed';
@@ -35,10 +52,11 @@ export interface BridgeEnd {
 
 export class TerminalBridge {
   readonly #socket: WebSocket;
-  readonly #channel: ConsoleChannel;
+  readonly #channel: TerminalChannel;
   /** Events that arrived before start(); the recording must exist before anything reaches the browser. */
   #earlyEvents: TerminalEvent[] | undefined = [];
   #attachedWaiter: ((event: AttachedEvent) => void) | undefined;
+  /** Undefined when the session runs unrecorded (its recording could not start and the policy let it go on). */
   #recorder: CastRecorder | undefined;
   #recordInput = false;
   #unacked = 0;
@@ -48,11 +66,12 @@ export class TerminalBridge {
   #size = { cols: 0, rows: 0 };
   #browserGone = false;
   #recordingFailure: Error | undefined;
+  #refuseUnrecorded = true;
   #stopped = false;
   #alive = true;
   #pinger: NodeJS.Timeout | undefined;
 
-  constructor(socket: WebSocket, channel: ConsoleChannel) {
+  constructor(socket: WebSocket, channel: TerminalChannel) {
     this.#socket = socket;
     this.#channel = channel;
     // Nothing is read from the browser until the session is recorded; the socket buffers what it sends meanwhile.
@@ -105,14 +124,17 @@ export class TerminalBridge {
    * starts with: a re-attached screen arrives drawn at the shell's old size, and the recording shows it as the
    * browser did, in the browser's terminal.
    */
-  async run(recorder: CastRecorder, options: { start: ConsoleToBrowserMessage[]; recordInput: boolean; size: { cols: number; rows: number } }): Promise<BridgeEnd> {
+  async run(recorder: CastRecorder | undefined, options: RunOptions): Promise<BridgeEnd> {
     const { start, recordInput, size } = options;
     this.#recorder = recorder;
     this.#recordInput = recordInput;
     this.#size = { ...size };
-    recorder.onFailure((error) => {
+    this.#refuseUnrecorded = options.whenRecordingFails === 'refuse';
+    recorder?.onFailure((error) => {
       this.#recordingFailure = error;
-      this.#channel.cancel('the session could not be recorded');
+      options.onRecordingFailure?.(error);
+      if (this.#refuseUnrecorded) this.#channel.cancel('the session could not be recorded');
+      else this.#send({ type: 'recording-failed', message: `recording stopped: ${error.message}; this session goes on unrecorded and an alarm was raised` });
     });
     for (const message of start) this.#send(message);
     const early = this.#earlyEvents ?? [];
@@ -144,7 +166,7 @@ export class TerminalBridge {
   }
 
   #finish(outcome: { result: unknown } | { problem: GatehouseError }): BridgeEnd {
-    if (this.#recordingFailure) {
+    if (this.#recordingFailure && this.#refuseUnrecorded) {
       const problem = new GatehouseError(
         'internal-error',
         `recording failed: ${this.#recordingFailure.message}; the session was closed because it could not be recorded`,
@@ -181,9 +203,12 @@ export class TerminalBridge {
         const next = await reader.read();
         if (next.done) return;
         let chunk = next.value;
-        const recorder = this.#recorder!;
-        if (!recorder.output(chunk)) await recorder.drained();
-        if (recorder.failure) return;
+        const recorder = this.#recorder;
+        if (recorder && !recorder.failure) {
+          if (!recorder.output(chunk)) await recorder.drained();
+          // Fail-closed: not a byte more reaches the browser once the recording failed.
+          if (recorder.failure && this.#refuseUnrecorded) return;
+        }
         while (chunk.byteLength > 0) {
           await this.#windowOpen();
           if (this.#stopped || this.#browserGone) return;

@@ -1,17 +1,22 @@
 /**
  * Browser terminals (`GET /api/hosts/:id/terminal`, upgraded in upgrade.ts after the Origin and session checks):
- * authorize and open the agent's `terminal.session` stream through the relay, wait for the agent to say which
- * shell it attached, start its recording, then hand both ends to a TerminalBridge until the session ends.
+ * authorize and open the terminal through the relay (the agent's `terminal.session` stream, or a login shell over
+ * SSH), wait for it to say which shell it attached, start its recording, then hand both ends to a TerminalBridge
+ * until the session ends.
  *
- * Nothing reaches the browser before the recording exists, and a recording that cannot be written ends the
- * session: fail-closed, for every host. The issue's per-host choice (fail-closed for hosts tagged as field
- * gateways, "continue and raise an alarm" for others) needs host tags and alarms, which come later.
+ * Nothing reaches the browser before the recording exists. When a recording cannot be written, the host's
+ * policy decides (config `recordingFailure`): hosts tagged `field-gateway` (by default) refuse the session,
+ * fail-closed; the others go on unrecorded. Either way the failure is audited and published as an alarm cause
+ * (events.ts), and the browser is told.
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type WebSocket from 'ws';
 import { GatehouseError, problemFromSystemError } from '../../../modules/kernel/errors.js';
-import type { HostDirectory } from '../hosts.js';
+import type { ConsoleToBrowserMessage } from '../../../modules/terminal/browser-protocol.js';
+import type { AuditTrail } from '../audit.js';
+import type { ConsoleEvents, RecordingFailure } from '../events.js';
+import type { HostDirectory, HostView } from '../hosts.js';
 import { log } from '../log.js';
 import type { Caller, Relay, StreamAudit } from '../relay.js';
 import type { RecordingRecord, Storage, UserRecord } from '../storage/types.js';
@@ -53,6 +58,19 @@ export interface TerminalGatewayOptions {
   /** The console's data directory; recordings go to DATA/recordings/. */
   dataDir: string;
   recordInput: boolean;
+  audit: AuditTrail;
+  events: ConsoleEvents;
+  recordingFailure: RecordingFailureConfig;
+}
+
+export interface RecordingFailureConfig {
+  refuseTags: readonly string[];
+  otherHosts: 'refuse' | 'continue';
+}
+
+/** Fail-closed for hosts tagged so (field gateways, by default); the configured choice for the others. */
+export function recordingFailurePolicy(tags: readonly string[], config: RecordingFailureConfig): 'refuse' | 'continue' {
+  return tags.some((tag) => config.refuseTags.includes(tag)) ? 'refuse' : config.otherHosts;
 }
 
 export class TerminalGateway {
@@ -105,20 +123,37 @@ export class TerminalGateway {
     const caller: Caller = { user: request.user, address: request.address };
     const params = terminalParams(request.query);
     const recordingId = newRecordingId();
+    let overSsh: { username: string; address: string; port: number } | undefined;
+    let host: HostView;
+    try {
+      host = await this.#options.hosts.get(hostId);
+      if (host.connection === 'ssh' && host.ssh) {
+        overSsh = host.ssh;
+        checkSshParams(params, overSsh.username);
+      }
+    } catch (err) {
+      closeWithProblem(socket, problemFromSystemError(err));
+      return;
+    }
     // The relay's completed entry waits for this, so one entry carries the end, the duration and the recording.
     let settle!: (summary: Summary) => void;
     const summary = new Promise<Summary>((r) => (settle = r));
     const audit: StreamAudit = {
-      detail: `${params.sessionId ? `re-attach ${String(params.sessionId)}` : 'new shell'} as ${String(params.unixUser ?? 'root')}; recording ${recordingId}`,
+      detail: overSsh
+        ? `login shell over SSH as ${overSsh.username}@${overSsh.address}:${overSsh.port}; recording ${recordingId}`
+        : `${params.sessionId ? `re-attach ${String(params.sessionId)}` : 'new shell'} as ${String(params.unixUser ?? 'root')}; recording ${recordingId}`,
       completion: () => summary,
     };
     try {
       socket.pause();
       let channel;
       try {
-        channel = await relay.open(caller, hostId, 'terminal', 'session', params, audit);
+        channel = await relay.openTerminal(caller, hostId, params, audit);
       } catch (err) {
-        closeWithProblem(socket, problemFromSystemError(err));
+        const problem = problemFromSystemError(err);
+        // An SSH login that fails (a changed host key, a refused key) has been audited as requested: say why it ended.
+        settle({ result: problem.code, detail: problem.message });
+        closeWithProblem(socket, problem);
         return;
       }
       const bridge = new TerminalBridge(socket, channel);
@@ -140,26 +175,53 @@ export class TerminalGateway {
       const started = Date.now();
       // The relay has checked the params against the contract by now.
       const size = { cols: params.cols as number, rows: params.rows as number };
-      let recorder: CastRecorder;
+      const whenRecordingFails = recordingFailurePolicy(host.tags, this.#options.recordingFailure);
+      const failure = (message: string, outcome: RecordingFailure['outcome']): RecordingFailure => ({
+        hostId,
+        hostName: host.name,
+        user: request.user.username,
+        recordingId,
+        terminalSessionId: attached.sessionId,
+        outcome,
+        message,
+        at: new Date().toISOString(),
+      });
+      let recorder: CastRecorder | undefined;
       try {
         recorder = await this.#startRecording({ id: recordingId, hostId, user: request.user.username, attached, size, startedAt: new Date(started) });
       } catch (err) {
-        const problem = new GatehouseError(
-          'internal-error',
-          `recording failed: ${(err as Error).message}; the session was closed because it could not be recorded`,
-        );
-        log.error('terminal recording could not start', { host: hostId, message: (err as Error).message });
-        bridge.refuse(problem);
-        // A new shell nobody has seen is ended; a re-attached one stays detached as it was, so a full disk does
-        // not cost its owner the work running in it (they can re-attach once recording works again).
-        if (!attached.restored) await this.#endShell(caller, hostId, attached.sessionId);
-        settle({ result: 'internal-error', detail: `session ${attached.sessionId}: ${problem.message}` });
-        return;
+        const message = (err as Error).message;
+        log.error('terminal recording could not start', { host: hostId, message, policy: whenRecordingFails });
+        if (whenRecordingFails === 'refuse') {
+          const problem = new GatehouseError('internal-error', `recording failed: ${message}; the session was closed because it could not be recorded`);
+          await this.#recordingFailed(caller, failure(message, 'refused'));
+          bridge.refuse(problem);
+          // A new shell nobody has seen is ended; a re-attached one stays detached as it was, so a full disk does
+          // not cost its owner the work running in it (they can re-attach once recording works again).
+          if (!attached.restored && !overSsh) await this.#endShell(caller, hostId, attached.sessionId);
+          settle({ result: 'internal-error', detail: `session ${attached.sessionId}: ${problem.message}` });
+          return;
+        }
+        await this.#recordingFailed(caller, failure(message, 'continued'));
       }
 
-      const end = await bridge.run(recorder, { start: [{ type: 'recording', recordingId, input: recordInput }], recordInput, size });
+      const start: ConsoleToBrowserMessage[] = recorder
+        ? [{ type: 'recording', recordingId, input: recordInput }]
+        : [{ type: 'recording-failed', message: 'this session could not be recorded; it goes on unrecorded and an alarm was raised' }];
+      const end = await bridge.run(recorder, {
+        start,
+        recordInput,
+        size,
+        whenRecordingFails,
+        onRecordingFailure: (error) =>
+          void this.#recordingFailed(caller, failure(error.message, whenRecordingFails === 'refuse' ? 'refused' : 'continued')),
+      });
+      if (!recorder) {
+        settle(describeEnd(end, attached.sessionId, (Date.now() - started) / 1000, 'none (it could not start)', 0, overSsh !== undefined));
+        return;
+      }
       let bytes = recorder.bytes;
-      let state: RecordingRecord['state'] = end.how === 'recording-failed' ? 'failed' : 'complete';
+      let state: RecordingRecord['state'] = end.how === 'recording-failed' || recorder.failure ? 'failed' : 'complete';
       try {
         bytes = await recorder.finish();
       } catch (err) {
@@ -170,7 +232,7 @@ export class TerminalGateway {
       await storage
         .updateRecording(recordingId, { endedAt: endedAt.toISOString(), bytes, state })
         .catch((err: unknown) => log.error('could not update a recording', { recording: recordingId, message: (err as Error).message }));
-      settle(describeEnd(end, attached.sessionId, (endedAt.getTime() - started) / 1000, recordingId, bytes));
+      settle(describeEnd(end, attached.sessionId, (endedAt.getTime() - started) / 1000, recordingId, bytes, overSsh !== undefined));
     } finally {
       // Every path above settles first; this covers a bug's path, so the relay's audit entry is never left waiting.
       settle({ result: 'internal-error', detail: 'the terminal failed on the console' });
@@ -219,6 +281,23 @@ export class TerminalGateway {
     return recorder;
   }
 
+  /** A recording that failed is an alarm's cause (events) and a line in the audit log, whichever the policy. */
+  async #recordingFailed(caller: Caller, failure: RecordingFailure): Promise<void> {
+    this.#options.events.emit('recording-failed', failure);
+    await this.#options.audit
+      .record({
+        user: caller.user.username,
+        address: caller.address,
+        hostId: failure.hostId,
+        hostName: failure.hostName,
+        action: 'terminal.recording-failed',
+        phase: 'event',
+        result: 'internal-error',
+        detail: `session ${failure.terminalSessionId}, recording ${failure.recordingId}: ${failure.message}; session ${failure.outcome === 'refused' ? 'closed (fail-closed)' : 'went on unrecorded'}`.slice(0, 500),
+      })
+      .catch((err: unknown) => log.error('could not audit a recording failure', { host: failure.hostId, message: (err as Error).message }));
+  }
+
   async #endShell(caller: Caller, hostId: string, sessionId: string): Promise<void> {
     try {
       await this.#options.relay.call(caller, hostId, 'terminal', 'close', { id: sessionId });
@@ -255,13 +334,25 @@ function terminalParams(query: URLSearchParams): Record<string, unknown> {
   return params;
 }
 
-function describeEnd(end: BridgeEnd, sessionId: string, seconds: number, recordingId: string, bytes: number): Summary {
+/** An SSH host's shell is new every time and runs as the registered login; say so rather than quietly ignore a choice. */
+function checkSshParams(params: Record<string, unknown>, username: string): void {
+  if (params.sessionId !== undefined) {
+    throw new GatehouseError('not-supported', 'a shell over SSH ends with its connection and cannot be re-attached; install the agent to keep shells running');
+  }
+  if (params.unixUser !== undefined && params.unixUser !== username) {
+    throw new GatehouseError('invalid-params', `user: this host is reached over SSH as ${username} only`);
+  }
+}
+
+function describeEnd(end: BridgeEnd, sessionId: string, seconds: number, recordingId: string, bytes: number, overSsh: boolean): Summary {
   const recording = `recording ${recordingId}, ${bytes} bytes`;
   const after = `after ${seconds.toFixed(1)} s`;
   switch (end.how) {
     case 'exited':
       return { result: 'ok', detail: `session ${sessionId} exited (code ${end.exitCode ?? 'none'}) ${after}; ${recording}` };
     case 'detached':
+      // An SSH shell ends with its connection: when the browser leaves, it is closed, not kept.
+      if (overSsh) return { result: 'ok', detail: `session ${sessionId} closed with the browser ${after}; ${recording}` };
       return { result: 'ok', detail: `session ${sessionId} detached ${after}; ${recording}` };
     default:
       return { result: end.problem?.code ?? 'internal-error', detail: `session ${sessionId}: ${end.problem?.message ?? 'ended'} ${after}; ${recording}` };

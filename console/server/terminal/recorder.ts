@@ -4,23 +4,15 @@
  * loses at most what was still buffered and a recording can be replayed while it grows.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { randomId } from '../../../modules/kernel/ids.js';
 import { performance } from 'node:perf_hooks';
 
 /** Recording ids name files: a fixed pattern, checked again before any path is built from one. */
 export const recordingIdPattern = /^r_[a-z0-9]{16}$/;
 
-const idAlphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
-
 export function newRecordingId(): string {
-  // 16 characters from 36: about 82 bits. Rejection sampling keeps the characters uniform.
-  let id = '';
-  while (id.length < 16) {
-    for (const byte of randomBytes(32)) {
-      if (byte < 252 && id.length < 16) id += idAlphabet[byte % 36];
-    }
-  }
-  return `r_${id}`;
+  // 16 characters from 36: about 82 bits.
+  return `r_${randomId(16)}`;
 }
 
 export interface CastHeader {

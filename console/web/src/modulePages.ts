@@ -16,6 +16,8 @@ export interface ModulePage {
   name: string;
   title: string;
   order: number;
+  /** Stays mounted once opened (ModulePageMeta.keepMounted). */
+  keepMounted: boolean;
   Page: ComponentType<ModulePageProps>;
 }
 
@@ -26,7 +28,13 @@ const pageModules = import.meta.glob<PageModule>('../../../modules/*/page.tsx', 
 export const modulePages: readonly ModulePage[] = Object.entries(pageModules)
   .map(([file, module]) => {
     const name = /modules\/([^/]+)\/page\.tsx$/.exec(file)?.[1] ?? file;
-    return { name, title: module.meta?.title ?? name, order: module.meta?.order ?? 1000, Page: module.default };
+    return {
+      name,
+      title: module.meta?.title ?? name,
+      order: module.meta?.order ?? 1000,
+      keepMounted: module.meta?.keepMounted ?? false,
+      Page: module.default,
+    };
   })
   .sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
 

@@ -96,3 +96,8 @@ export function useUser(): User {
 export function isAdministrator(user: User): boolean {
   return user.role === 'administrator';
 }
+
+/** May rename, tag, approve and revoke hosts. */
+export function canManageHosts(user: User): boolean {
+  return user.permissions.includes('host.manage');
+}

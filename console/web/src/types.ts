@@ -12,10 +12,15 @@ export type {
   EnrollmentTokenView as EnrollmentToken,
   HostState,
   HostView as Host,
+  InstallProgress,
+  InstallStepId,
   IssuedEnrollmentToken as CreatedEnrollmentToken,
   LiveMessage,
   RoleId,
   SessionUser as User,
+  SshRegisterRequest,
+  SshScanResult,
+  SshTargetView,
 } from '../../../modules/kernel/console-api.js';
 import type { HostView } from '../../../modules/kernel/console-api.js';
 
@@ -28,4 +33,9 @@ export interface ModulePageProps {
 export interface ModulePageMeta {
   title: string;
   order: number;
+  /**
+   * Once opened, stay mounted (hidden) while the host page is open, instead of unmounting when another tab is
+   * chosen: for pages holding live connections (terminals) that switching tabs must not cut.
+   */
+  keepMounted?: boolean;
 }

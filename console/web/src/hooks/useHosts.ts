@@ -49,3 +49,15 @@ export function useRenameHost() {
     },
   });
 }
+
+/** Replace a host's tags (`host.manage`); the page shows a refusal itself, in place. */
+export function useSetHostTags() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ host, tags }: { host: Host; tags: string[] }) => api.patch<Host>(hostPath(host.id), { tags }),
+    onSuccess: (host) => {
+      storeHost(queryClient, host);
+      notifications.show({ color: 'teal', message: host.tags.length ? `Tags of ${host.name} saved.` : `Tags of ${host.name} removed.` });
+    },
+  });
+}

@@ -1,3 +1,4 @@
+import { lazy, Suspense, useState } from 'react';
 import {
   Alert,
   Anchor,
@@ -10,27 +11,76 @@ import {
   Paper,
   Skeleton,
   Stack,
-  Tabs,
   Text,
   Title,
   UnstyledButton,
 } from '@mantine/core';
 import { useLocalStorage } from '@mantine/hooks';
-import { IconBan, IconChevronDown, IconChevronUp, IconClockHour4, IconPlugConnectedX, IconPuzzleOff, IconServerOff } from '@tabler/icons-react';
-import { Link, Navigate, useNavigate, useParams } from 'react-router';
+import {
+  IconBan,
+  IconChevronDown,
+  IconChevronUp,
+  IconClockHour4,
+  IconPencil,
+  IconPlugConnectedX,
+  IconPuzzleOff,
+  IconServerOff,
+  IconTag,
+} from '@tabler/icons-react';
+import { Link, Navigate, useParams } from 'react-router';
 import { isApiError } from '../api.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { HostAdminMenu } from '../components/hosts/HostAdminMenu.js';
 import { HostApprovalActions } from '../components/hosts/HostApprovalActions.js';
 import { HostDetails, HostSummaryLine } from '../components/hosts/HostDetails.js';
+import { HostModuleTabs } from '../components/hosts/HostModuleTabs.js';
+import { HostTags } from '../components/hosts/HostTags.js';
 import { HostStatusBadge } from '../components/HostStatusBadge.js';
 import { RelativeTime } from '../components/RelativeTime.js';
+import { SshHostHeader } from '../components/ssh/SshHostHeader.js';
 import { useHost } from '../hooks/useHosts.js';
 import { usePhone } from '../hooks/usePhone.js';
 import { hostCondition } from '../hostStatus.js';
 import { modulePages, pagesForModules } from '../modulePages.js';
-import { isAdministrator, useUser } from '../session.js';
+import { canManageHosts, isAdministrator, useUser } from '../session.js';
+import { canManageSsh } from '../ssh/sshApi.js';
 import type { Host } from '../types.js';
+
+// Checks the install's progress lines with the kernel's zod schema: loaded when an install starts.
+const InstallAgentDialog = lazy(() => import('../components/ssh/InstallAgentDialog.js'));
+// Checks each tag with the kernel's zod schema: loaded when someone edits tags.
+const HostTagsEditor = lazy(() => import('../components/hosts/HostTagsEditor.js'));
+
+/** The host's tags under its name, and for those who may, the way to change them in place. */
+function HostTagsRow({ host, editing, onEdit, onDone }: { host: Host; editing: boolean; onEdit?: () => void; onDone: () => void }) {
+  if (editing) {
+    return (
+      <Box mt="sm">
+        <Suspense fallback={<Skeleton height={90} maw={620} />}>
+          <HostTagsEditor host={host} onDone={onDone} />
+        </Suspense>
+      </Box>
+    );
+  }
+  if (host.tags.length === 0 && !onEdit) return null;
+  return (
+    <Group gap={6} mt={6} wrap="wrap" style={{ rowGap: 4 }}>
+      <HostTags tags={host.tags} />
+      {onEdit && (
+        <Button
+          size="compact-xs"
+          variant="subtle"
+          color="gray"
+          leftSection={host.tags.length ? <IconPencil size={12} /> : <IconTag size={12} />}
+          onClick={onEdit}
+          fw={500}
+        >
+          {host.tags.length ? 'Edit tags' : 'Add tags'}
+        </Button>
+      )}
+    </Group>
+  );
+}
 
 /** Why there is nothing to open on this host, and what to do about it. */
 function NoModules({ host, admin }: { host: Host; admin: boolean }) {
@@ -79,6 +129,15 @@ function NoModules({ host, admin }: { host: Host; admin: boolean }) {
           }
         />
       );
+    case 'ssh':
+      return (
+        <EmptyState
+          icon={<IconPuzzleOff size={26} />}
+          withIndicatorBackground
+          title="No modules to show"
+          description="This console has no page for what this host offers over SSH."
+        />
+      );
     case 'online':
       return (
         <EmptyState
@@ -111,9 +170,10 @@ function HostNotFound({ hostId }: { hostId: string }) {
 
 export function HostPage() {
   const { hostId = '', module } = useParams();
-  const navigate = useNavigate();
   const user = useUser();
   const admin = isAdministrator(user);
+  const [installing, setInstalling] = useState(false);
+  const [editingTags, setEditingTags] = useState(false);
   const query = useHost(hostId);
   const host = query.data;
   const phone = usePhone();
@@ -145,13 +205,16 @@ export function HostPage() {
   // then fail with host-offline, which the page shows.
   // A pending or revoked host may still list modules, but the console refuses every call to it.
   const approved = host.state === 'approved';
+  const viaSsh = host.connection === 'ssh';
   const tabs = approved ? pagesForModules(host.modules) : [];
   const openPage = modulePages.find((page) => page.name === module);
-  if (approved && openPage && !tabs.includes(openPage)) tabs.push(openPage);
+  // A host reached over SSH serves what its HostView lists, and nothing comes and goes with an agent.
+  const needsAgent = approved && viaSsh && openPage !== undefined && !tabs.includes(openPage);
+  if (approved && !viaSsh && openPage && !tabs.includes(openPage)) tabs.push(openPage);
   const firstTab = tabs[0];
   if (!module && firstTab) return <Navigate to={`/hosts/${encodeURIComponent(host.id)}/${firstTab.name}`} replace />;
   const unknownModule = approved && module !== undefined && !openPage;
-  const serving = openPage ? host.modules.includes(openPage.name) : true;
+  const firstTabLink = firstTab ? `/hosts/${encodeURIComponent(host.id)}/${firstTab.name}` : `/hosts/${encodeURIComponent(host.id)}`;
 
   return (
     <Stack gap="md">
@@ -172,8 +235,15 @@ export function HostPage() {
             </Title>
             <HostStatusBadge host={host} />
           </Group>
-          {admin && <HostAdminMenu host={host} />}
+          {admin && <HostAdminMenu host={host} onEditTags={canManageHosts(user) ? () => setEditingTags(true) : undefined} />}
         </Group>
+        <HostTagsRow
+          host={host}
+          editing={editingTags}
+          onEdit={canManageHosts(user) ? () => setEditingTags(true) : undefined}
+          onDone={() => setEditingTags(false)}
+        />
+        {viaSsh && <SshHostHeader host={host} onInstall={canManageSsh(user) ? () => setInstalling(true) : undefined} />}
         <Collapse expanded={detailsShown}>
           <Box pt="md">
             <HostDetails host={host} />
@@ -204,38 +274,27 @@ export function HostPage() {
           </Anchor>
           .
         </Alert>
+      ) : needsAgent ? (
+        <Alert color="blue" variant="light" title={`${openPage.title} needs the agent`}>
+          This host is reached over SSH, which gives terminals only. Install the agent to manage its{' '}
+          {openPage.title.toLowerCase()} here.{' '}
+          <Anchor component={Link} to={firstTabLink}>
+            Open the host’s first page
+          </Anchor>
+          .
+        </Alert>
       ) : tabs.length === 0 ? (
         <Paper withBorder radius="md" p="xl">
           <NoModules host={host} admin={admin} />
         </Paper>
       ) : (
-        <Tabs
-          value={module ?? null}
-          onChange={(value) => value && navigate(`/hosts/${encodeURIComponent(host.id)}/${value}`)}
-          keepMounted={false}
-        >
-          <Tabs.List>
-            {tabs.map((page) => (
-              <Tabs.Tab key={page.name} value={page.name}>
-                {page.title}
-              </Tabs.Tab>
-            ))}
-          </Tabs.List>
-          {!serving && (
-            <Alert color="red" variant="light" mt="sm" icon={<IconPlugConnectedX size={18} />}>
-              {hostCondition(host) === 'offline'
-                ? 'The host is offline. What is shown was loaded before it dropped; actions fail until it reconnects.'
-                : 'This host no longer serves this module.'}
-            </Alert>
-          )}
-          {tabs.map((page) => (
-            <Tabs.Panel key={page.name} value={page.name} pt="md">
-              <Box>
-                <page.Page host={host} />
-              </Box>
-            </Tabs.Panel>
-          ))}
-        </Tabs>
+        <HostModuleTabs key={host.id} host={host} tabs={tabs} module={module} />
+      )}
+
+      {installing && (
+        <Suspense fallback={null}>
+          <InstallAgentDialog host={host} opened={installing} onClose={() => setInstalling(false)} />
+        </Suspense>
       )}
     </Stack>
   );

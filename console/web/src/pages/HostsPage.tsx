@@ -11,6 +11,7 @@ import { sortRows, type SortState } from '../components/SortableTh.js';
 import { useHosts } from '../hooks/useHosts.js';
 import { usePhone } from '../hooks/usePhone.js';
 import { hostCondition } from '../hostStatus.js';
+import { parseTagFilter, tagFilter } from '../hostTags.js';
 import { isAdministrator, useUser } from '../session.js';
 import type { Host } from '../types.js';
 
@@ -22,10 +23,11 @@ function Summary({ hosts }: { hosts: Host[] }) {
       </Text>
     );
   }
-  const counts = { online: 0, offline: 0, pending: 0, revoked: 0 };
+  const counts = { online: 0, offline: 0, ssh: 0, pending: 0, revoked: 0 };
   for (const host of hosts) counts[hostCondition(host)] += 1;
   const parts = [`${hosts.length} ${hosts.length === 1 ? 'host' : 'hosts'}`, `${counts.online} online`];
   if (counts.offline) parts.push(`${counts.offline} offline`);
+  if (counts.ssh) parts.push(`${counts.ssh} over SSH`);
   if (counts.pending) parts.push(`${counts.pending} pending approval`);
   if (counts.revoked) parts.push(`${counts.revoked} revoked`);
   return (
@@ -49,6 +51,8 @@ export function HostsPage() {
     [hosts.data, filter, sort],
   );
 
+  const showTag = (tag: string) => setFilter(tagFilter(tag));
+
   const noHosts = (hosts.data?.length ?? 0) === 0;
   const empty = noHosts ? (
     <EmptyState
@@ -57,7 +61,7 @@ export function HostsPage() {
       title="No hosts yet"
       description={
         admin
-          ? 'Add a host: create an enrollment command, run it on the server or gateway, and it appears here.'
+          ? 'Add a host: create an enrollment command and run it on the server or gateway, or register a server the console reaches over SSH.'
           : 'No machine has enrolled yet. Ask an administrator to add one.'
       }
     >
@@ -73,7 +77,11 @@ export function HostsPage() {
     <EmptyState
       icon={<IconFilterOff size={26} />}
       title="No host matches the filter"
-      description={`Nothing matches “${filter}”. The filter looks at names, OS, addresses, status and agent version.`}
+      description={
+        parseTagFilter(filter) !== null
+          ? `No host has the tag “${parseTagFilter(filter)}”.`
+          : `Nothing matches “${filter}”. The filter looks at names, tags, OS, addresses, status and agent version.`
+      }
     >
       <EmptyState.Actions>
         <Button variant="default" onClick={() => setFilter('')}>
@@ -93,7 +101,7 @@ export function HostsPage() {
         <Group gap="sm" wrap="nowrap" style={{ flexGrow: phone ? 1 : 0 }}>
           <FilterInput
             label="Filter hosts"
-            placeholder="Filter by name, OS, status…"
+            placeholder="Filter by name, tag, OS, status…"
             value={filter}
             onChange={setFilter}
             w={phone ? undefined : 280}
@@ -110,7 +118,7 @@ export function HostsPage() {
       {hosts.isError && !hosts.data ? (
         <ErrorAlert error={hosts.error} title="Could not load the hosts" onRetry={() => void hosts.refetch()} />
       ) : phone ? (
-        <HostCardList hosts={shown} loading={hosts.isPending} canAdminister={admin} empty={empty} />
+        <HostCardList hosts={shown} loading={hosts.isPending} canAdminister={admin} empty={empty} onTag={showTag} />
       ) : (
         <HostsTable
           hosts={shown}
@@ -119,6 +127,7 @@ export function HostsPage() {
           onSort={setSort}
           canAdminister={admin}
           empty={empty}
+          onTag={showTag}
         />
       )}
 

@@ -1,10 +1,15 @@
-import { useState } from 'react';
-import { Button, Checkbox, Divider, Group, Modal, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
+import { lazy, Suspense, useState } from 'react';
+import { Button, Checkbox, Divider, Group, Modal, SegmentedControl, Skeleton, Stack, Text, TextInput } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { IconKey } from '@tabler/icons-react';
+import { useNavigate } from 'react-router';
 import { api } from '../../api.js';
 import { usePhone } from '../../hooks/usePhone.js';
-import type { CreatedEnrollmentToken } from '../../types.js';
+import { storeHost } from '../../live.js';
+import { useUser } from '../../session.js';
+import { canManageSsh } from '../../ssh/sshApi.js';
+import type { CreatedEnrollmentToken, Host } from '../../types.js';
 import { ErrorAlert } from '../ErrorAlert.js';
 import { EnrollmentCommand } from './EnrollmentCommand.js';
 import { EnrollmentTokenList, enrollmentTokensQueryKey } from './EnrollmentTokenList.js';
@@ -15,10 +20,21 @@ const expiryChoices = [
   { value: '1440', label: '24 h' },
 ];
 
-/** "Add host": make a one-time enrollment token and show the exact command to run on the new machine. */
+// The SSH form checks its request with the kernel's zod schema: loaded when chosen, not with every page.
+const SshRegisterForm = lazy(() => import('../ssh/SshRegisterForm.js'));
+
+type Method = 'agent' | 'ssh';
+
+/**
+ * "Add host": make a one-time enrollment token and show the exact command to run on the new machine, or (for
+ * administrators who manage SSH hosts) register a server the console reaches over SSH, without an agent.
+ */
 export function EnrollmentDialog({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const phone = usePhone();
   const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const sshAllowed = canManageSsh(useUser());
+  const [method, setMethod] = useState<Method>('agent');
   const [autoApprove, setAutoApprove] = useState(false);
   const [ttlMinutes, setTtlMinutes] = useState('60');
   const [note, setNote] = useState('');
@@ -42,12 +58,47 @@ export function EnrollmentDialog({ opened, onClose }: { opened: boolean; onClose
 
   const close = () => {
     startOver();
+    setMethod('agent');
     onClose();
   };
+
+  const registered = (host: Host) => {
+    storeHost(queryClient, host);
+    notifications.show({ color: 'teal', message: `${host.name} registered. Open a terminal to reach it over SSH.` });
+    close();
+    navigate(`/hosts/${encodeURIComponent(host.id)}`);
+  };
+
+  const methodChoice = sshAllowed && !create.data && (
+    <SegmentedControl
+      aria-label="How the console reaches the host"
+      fullWidth
+      data={[
+        { value: 'agent', label: 'Install or enroll an agent' },
+        { value: 'ssh', label: 'Over SSH (no agent)' },
+      ]}
+      value={method}
+      onChange={(value) => setMethod(value as Method)}
+    />
+  );
+
+  if (method === 'ssh') {
+    return (
+      <Modal opened={opened} onClose={close} title="Add a host" size="lg" fullScreen={phone} radius="md">
+        <Stack gap="md">
+          {methodChoice}
+          <Suspense fallback={<Skeleton height={420} />}>
+            <SshRegisterForm onCancel={close} onRegistered={registered} />
+          </Suspense>
+        </Stack>
+      </Modal>
+    );
+  }
 
   return (
     <Modal opened={opened} onClose={close} title="Add a host" size="lg" fullScreen={phone} radius="md">
       <Stack gap="md">
+        {methodChoice}
         {create.data ? (
           <EnrollmentCommand created={create.data} autoApprove={autoApprove} />
         ) : (

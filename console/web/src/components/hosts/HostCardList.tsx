@@ -1,13 +1,14 @@
 import type { ReactNode } from 'react';
-import { Anchor, Group, Paper, SimpleGrid, Skeleton, Stack, Text } from '@mantine/core';
+import { Anchor, Box, Group, Paper, SimpleGrid, Skeleton, Stack, Text } from '@mantine/core';
 import { Link } from 'react-router';
 import { formatDuration } from '../../format.js';
 import type { Host } from '../../types.js';
 import { HostStatusBadge } from '../HostStatusBadge.js';
 import { HostApprovalActions } from './HostApprovalActions.js';
-import { liveStatus } from './hostColumns.js';
+import { hostAddress, liveStatus } from './hostColumns.js';
+import { HostTags } from './HostTags.js';
 import { CpuUsage, MemoryUsage } from './HostMetrics.js';
-import { HostLastSeen } from './HostsTable.js';
+import { HostLastSeen, tagsShownInList } from './HostsTable.js';
 
 function Figure({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -20,7 +21,7 @@ function Figure({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-function HostCard({ host, canAdminister }: { host: Host; canAdminister: boolean }) {
+function HostCard({ host, canAdminister, onTag }: { host: Host; canAdminister: boolean; onTag?: (tag: string) => void }) {
   const live = liveStatus(host);
   return (
     <Paper withBorder p="sm" radius="md" data-host-id={host.id}>
@@ -29,13 +30,28 @@ function HostCard({ host, canAdminister }: { host: Host; canAdminister: boolean 
           <Anchor component={Link} to={`/hosts/${encodeURIComponent(host.id)}`} fw={600} className="gh-break">
             {host.name}
           </Anchor>
-          <Text size="xs" c="dimmed" className="gh-truncate">
-            {host.status?.os ?? 'No report yet'}
-          </Text>
+          {host.connection === 'ssh' ? (
+            <Text size="xs" c="dimmed" ff="monospace" className="gh-truncate" title={hostAddress(host) ?? undefined}>
+              {hostAddress(host)}
+            </Text>
+          ) : (
+            <Text size="xs" c="dimmed" className="gh-truncate">
+              {host.status?.os ?? 'No report yet'}
+            </Text>
+          )}
         </Stack>
         <HostStatusBadge host={host} size="sm" />
       </Group>
-      {live ? (
+      {host.tags.length > 0 && (
+        <Box mt={6}>
+          <HostTags tags={host.tags} size="xs" max={tagsShownInList} onTag={onTag} />
+        </Box>
+      )}
+      {host.connection === 'ssh' ? (
+        <Text size="sm" c="dimmed" mt={6}>
+          No agent: no live figures
+        </Text>
+      ) : live ? (
         <SimpleGrid cols={2} spacing="xs" verticalSpacing={6} mt="xs">
           <Figure label="CPU">
             <CpuUsage status={live} />
@@ -73,11 +89,14 @@ export function HostCardList({
   loading,
   canAdminister,
   empty,
+  onTag,
 }: {
   hosts: Host[];
   loading: boolean;
   canAdminister: boolean;
   empty: ReactNode;
+  /** A tag was tapped: show the hosts with it. */
+  onTag?: (tag: string) => void;
 }) {
   if (loading) {
     return (
@@ -92,7 +111,7 @@ export function HostCardList({
   return (
     <Stack gap="sm">
       {hosts.map((host) => (
-        <HostCard key={host.id} host={host} canAdminister={canAdminister} />
+        <HostCard key={host.id} host={host} canAdminister={canAdminister} onTag={onTag} />
       ))}
     </Stack>
   );

@@ -3,6 +3,7 @@ import { SimpleGrid, Text } from '@mantine/core';
 import { formatBytes, formatDuration, formatUsedOfTotal } from '../../format.js';
 import type { Host } from '../../types.js';
 import { RelativeTime } from '../RelativeTime.js';
+import { SshHostDetails } from '../ssh/SshHostDetails.js';
 import { HostLastSeen } from './HostsTable.js';
 import { liveStatus } from './hostColumns.js';
 
@@ -21,6 +22,8 @@ function Detail({ label, children, mono = false }: { label: string; children: Re
 
 /** The facts about a host an operator checks before touching it. Live figures only while it reports. */
 export function HostDetails({ host }: { host: Host }) {
+  // Without an agent nothing reports the machine's figures; show how the console reaches it instead.
+  if (host.connection === 'ssh' && host.ssh) return <SshHostDetails host={host} ssh={host.ssh} />;
   const status = host.status;
   const live = liveStatus(host);
   const dash = '—';
@@ -60,6 +63,13 @@ export function HostDetails({ host }: { host: Host }) {
 
 /** One line for when the details are folded away: what the host runs and how busy it is. */
 export function HostSummaryLine({ host }: { host: Host }) {
+  if (host.connection === 'ssh') {
+    return (
+      <Text size="sm" c="dimmed" className="gh-break">
+        Reached over SSH, no agent{host.ssh ? ` · registered by ${host.ssh.registeredBy}` : ''}
+      </Text>
+    );
+  }
   const live = liveStatus(host);
   const parts = [host.status?.os];
   if (live) {

@@ -8,11 +8,14 @@ import { RelativeTime } from '../RelativeTime.js';
 import { SortableTh, type SortState } from '../SortableTh.js';
 import { TableSkeleton } from '../TableSkeleton.js';
 import { HostApprovalActions } from './HostApprovalActions.js';
-import { liveStatus, type HostSortKey } from './hostColumns.js';
+import { HostTags } from './HostTags.js';
+import { hostAddress, liveStatus, type HostSortKey } from './hostColumns.js';
 import { CpuUsage, LoadAverage, MemoryUsage, NoFigure } from './HostMetrics.js';
 import { TableFrame, useStickyHeader } from '../TableFrame.js';
 
 export function HostLastSeen({ host }: { host: Host }) {
+  // A host reached over SSH is not "seen" between terminals; "never" would read as a fault.
+  if (host.connection === 'ssh' && !host.lastSeenAt) return <NoFigure />;
   if (host.online)
     return (
       <Text size="sm" c="teal.8" fw={500}>
@@ -22,7 +25,10 @@ export function HostLastSeen({ host }: { host: Host }) {
   return <RelativeTime iso={host.lastSeenAt} />;
 }
 
-function HostRow({ host, canApprove }: { host: Host; canApprove: boolean }) {
+/** Tags shown in a row before the rest fold into "+N": the row stays one or two lines high. */
+export const tagsShownInList = 4;
+
+function HostRow({ host, canApprove, onTag }: { host: Host; canApprove: boolean; onTag?: (tag: string) => void }) {
   const live = liveStatus(host);
   return (
     <Table.Tr data-host-id={host.id}>
@@ -38,39 +44,63 @@ function HostRow({ host, canApprove }: { host: Host; canApprove: boolean }) {
         <Anchor component={Link} to={`/hosts/${encodeURIComponent(host.id)}`} fw={600} size="sm" className="gh-break">
           {host.name}
         </Anchor>
-        {host.status && host.status.hostname !== host.name && (
-          <Text size="xs" c="dimmed" className="gh-truncate" title={host.status.hostname}>
-            {host.status.hostname}
-          </Text>
-        )}
-      </Table.Td>
-      <Table.Td maw={200}>
-        {host.status ? (
-          <Text size="sm" className="gh-truncate" title={`${host.status.os} · ${host.status.arch}`}>
-            {host.status.os}
+        {host.connection === 'ssh' ? (
+          // Where the console signs in, in ssh's own notation.
+          <Text size="xs" c="dimmed" ff="monospace" className="gh-truncate" title={hostAddress(host) ?? undefined}>
+            {hostAddress(host)}
           </Text>
         ) : (
-          <NoFigure />
+          host.status &&
+          host.status.hostname !== host.name && (
+            <Text size="xs" c="dimmed" className="gh-truncate" title={host.status.hostname}>
+              {host.status.hostname}
+            </Text>
+          )
+        )}
+        {host.tags.length > 0 && (
+          <Box mt={4}>
+            <HostTags tags={host.tags} size="xs" max={tagsShownInList} onTag={onTag} />
+          </Box>
         )}
       </Table.Td>
-      <Table.Td>
-        {live ? (
-          <Text size="sm" className="gh-num" style={{ whiteSpace: 'nowrap' }}>
-            {formatDuration(live.uptimeSeconds)}
+      {host.connection === 'ssh' ? (
+        // No agent, no figures: one quiet cell instead of five dashes.
+        <Table.Td colSpan={5}>
+          <Text size="sm" c="dimmed">
+            No agent: no live figures
           </Text>
-        ) : (
-          <NoFigure />
-        )}
-      </Table.Td>
-      <Table.Td>
-        <CpuUsage status={live} />
-      </Table.Td>
-      <Table.Td>
-        <MemoryUsage status={live} />
-      </Table.Td>
-      <Table.Td>
-        <LoadAverage status={live} />
-      </Table.Td>
+        </Table.Td>
+      ) : (
+        <>
+          <Table.Td maw={200}>
+            {host.status ? (
+              <Text size="sm" className="gh-truncate" title={`${host.status.os} · ${host.status.arch}`}>
+                {host.status.os}
+              </Text>
+            ) : (
+              <NoFigure />
+            )}
+          </Table.Td>
+          <Table.Td>
+            {live ? (
+              <Text size="sm" className="gh-num" style={{ whiteSpace: 'nowrap' }}>
+                {formatDuration(live.uptimeSeconds)}
+              </Text>
+            ) : (
+              <NoFigure />
+            )}
+          </Table.Td>
+          <Table.Td>
+            <CpuUsage status={live} />
+          </Table.Td>
+          <Table.Td>
+            <MemoryUsage status={live} />
+          </Table.Td>
+          <Table.Td>
+            <LoadAverage status={live} />
+          </Table.Td>
+        </>
+      )}
       <Table.Td>
         <HostLastSeen host={host} />
       </Table.Td>
@@ -90,6 +120,7 @@ export function HostsTable({
   onSort,
   canAdminister,
   empty,
+  onTag,
 }: {
   hosts: Host[];
   loading: boolean;
@@ -97,6 +128,8 @@ export function HostsTable({
   onSort: (sort: SortState<HostSortKey>) => void;
   canAdminister: boolean;
   empty: ReactNode;
+  /** A tag was clicked: show the hosts with it. */
+  onTag?: (tag: string) => void;
 }) {
   const header = (column: HostSortKey, label: string, firstDescending = false) => (
     <SortableTh column={column} sort={sort} onSort={onSort} firstDescending={firstDescending}>
@@ -127,7 +160,7 @@ export function HostsTable({
         ) : (
           <Table.Tbody>
             {hosts.map((host) => (
-              <HostRow key={host.id} host={host} canApprove={canAdminister} />
+              <HostRow key={host.id} host={host} canApprove={canAdminister} onTag={onTag} />
             ))}
             {hosts.length === 0 && (
               <Table.Tr>

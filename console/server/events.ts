@@ -1,0 +1,21 @@
+/**
+ * Conditions the console notices that people must hear about, published for whoever raises alarms (the alarms
+ * issue subscribes its rule sources here). Each is also in the audit log, where it is kept whether or not
+ * anything listens.
+ */
+import { EventEmitter } from 'node:events';
+
+export interface RecordingFailure {
+  hostId: string;
+  hostName: string;
+  /** The console user whose terminal went unrecorded. */
+  user: string;
+  recordingId: string;
+  terminalSessionId: string;
+  /** `refused`: the session was closed (fail-closed); `continued`: it went on unrecorded. */
+  outcome: 'refused' | 'continued';
+  message: string;
+  at: string;
+}
+
+export class ConsoleEvents extends EventEmitter<{ 'recording-failed': [RecordingFailure] }> {}
