@@ -35,7 +35,7 @@ export function terminalRefusal(choice: TerminalUserChoice, role: string): { tit
     case 'none':
       return {
         title: 'Your role may not open terminals',
-        detail: `Your role (${role}) is allowed no Unix user to open a shell as. Ask an administrator if you need one.`,
+        detail: `Your role (${role}) is not allowed to open a shell as any Unix user. Ask an administrator if you need terminals.`,
       };
     case 'ssh-refused':
       return {

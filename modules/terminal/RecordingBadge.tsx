@@ -46,7 +46,8 @@ function RecordedBadge({ recording }: { recording: NonNullable<TerminalState['re
 
 function NotRecordedBadge({ message }: { message: string }) {
   return (
-    <Tooltip label={sentence(message)} multiline maw={300}>
+    // On a phone the notice's line is cut short: a tap on the badge shows the whole reason.
+    <Tooltip label={sentence(message)} multiline maw={300} events={{ hover: true, focus: true, touch: true }}>
       <Badge
         color="orange"
         variant="light"

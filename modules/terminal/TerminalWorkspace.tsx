@@ -245,7 +245,10 @@ export default function TerminalWorkspace({ host }: ModulePageProps) {
           withIndicatorBackground
           title={refusal.title}
           description={
-            viaSsh ? refusal.detail : `${refusal.detail} Shells you already have on this host can still be re-attached below.`
+            // Re-attaching is not opening: the console lets owners back into their shells whatever the list says.
+            sessionList.some((s) => isMine(s) && !s.attached)
+              ? `${refusal.detail} Your shells already running here can still be re-attached below.`
+              : refusal.detail
           }
           data-terminal-refused={choice.kind}
         />

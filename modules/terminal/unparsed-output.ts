@@ -113,13 +113,14 @@ export class UnparsedOutput {
       droppedBytes += chunk.byteLength;
       this.#bytes -= chunk.byteLength;
     }
+    if (droppedBytes === 0) return; // one read larger than the limit: held whole until it is taken
     // Start what is kept on a boundary: after a line feed or at an ESC, whichever comes first. Not inside an
     // escape sequence (whose rest would be printed as text) nor inside a UTF-8 character (both are ASCII).
     const first = this.#chunks[0]!;
     const searched = first.subarray(0, boundarySearchBytes);
     const lineFeed = searched.indexOf(0x0a);
     const escape = searched.indexOf(ESC);
-    const onBoundary = dropped.at(-1)?.at(-1) === 0x0a;
+    const onBoundary = dropped.at(-1)!.at(-1) === 0x0a;
     const cut = onBoundary ? 0 : lineFeed === -1 ? escape : escape === -1 ? lineFeed + 1 : Math.min(lineFeed + 1, escape);
     if (cut > 0) {
       dropped.push(first.subarray(0, cut));
@@ -127,7 +128,6 @@ export class UnparsedOutput {
       this.#chunks[0] = first.subarray(cut);
       this.#bytes -= cut;
     }
-    if (droppedBytes === 0) return;
     this.#forgotten ??= new ForgottenState();
     this.#forgotten.scan(dropped.length === 1 ? dropped[0]! : Buffer.concat(dropped, droppedBytes));
     this.#forgottenBytes += droppedBytes;

@@ -5,12 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 import ssh2 from 'ssh2';
-import type { Client as SshClient, ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
+import type { Client, ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
 import { GatehouseError } from '../../../modules/kernel/errors.js';
 
-// ssh2 is CommonJS; Node gives ESM importers its exports as the default export only.
-const { Client } = ssh2;
-type Client = SshClient;
+// ssh2 is CommonJS: Node hands ESM importers its exports as the default export only (types import by name).
 
 /** How long a server has to answer, swap keys and accept the login. */
 const readyTimeoutMs = 15_000;
@@ -52,7 +50,7 @@ export interface SshConnection {
  */
 export function connectSsh(endpoint: SshEndpoint, credentials: SshCredentials, pinned: string | null): Promise<SshConnection> {
   return new Promise((resolve, reject) => {
-    const client = new Client();
+    const client = new ssh2.Client();
     let presented: HostKey | undefined;
     let settled = false;
     const fail = (error: GatehouseError) => {
@@ -105,7 +103,7 @@ export function connectSsh(endpoint: SshEndpoint, credentials: SshCredentials, p
 /** The key a server presents, without logging in: what an admin compares before trusting it. */
 export function scanHostKey(address: string, port: number): Promise<HostKey> {
   return new Promise((resolve, reject) => {
-    const client = new Client();
+    const client = new ssh2.Client();
     let done = false;
     const finish = (outcome: () => void) => {
       if (done) return;

@@ -8,7 +8,7 @@ export const fieldGatewayTag = 'field-gateway';
 
 /** What a tag does, for tags the console acts on; other tags are only labels. */
 export const tagMeanings: Readonly<Record<string, string>> = {
-  [fieldGatewayTag]: 'Terminals on this host refuse to run unrecorded: one whose recording fails is closed.',
+  [fieldGatewayTag]: 'Terminals on this host refuse to run unrecorded; one whose recording fails is closed.',
 };
 
 export function tagMeaning(tag: string): string | null {

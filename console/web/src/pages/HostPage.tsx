@@ -65,12 +65,13 @@ function HostTagsRow({ host, editing, onEdit, onDone }: { host: Host; editing: b
   if (host.tags.length === 0 && !onEdit) return null;
   return (
     <Group gap={6} mt={6} wrap="wrap" style={{ rowGap: 4 }}>
-      <HostTags tags={host.tags} />
+      <HostTags tags={host.tags} size="md" />
       {onEdit && (
         <Button
           size="compact-xs"
           variant="subtle"
           color="gray"
+          c="dimmed"
           leftSection={host.tags.length ? <IconPencil size={12} /> : <IconTag size={12} />}
           onClick={onEdit}
           fw={500}

@@ -8,7 +8,7 @@ import { HostApprovalActions } from './HostApprovalActions.js';
 import { hostAddress, liveStatus } from './hostColumns.js';
 import { HostTags } from './HostTags.js';
 import { CpuUsage, MemoryUsage } from './HostMetrics.js';
-import { HostLastSeen, tagsShownInList } from './HostsTable.js';
+import { HostLastSeen } from './HostsTable.js';
 
 function Figure({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -44,7 +44,7 @@ function HostCard({ host, canAdminister, onTag }: { host: Host; canAdminister: b
       </Group>
       {host.tags.length > 0 && (
         <Box mt={6}>
-          <HostTags tags={host.tags} size="xs" max={tagsShownInList} onTag={onTag} />
+          <HostTags tags={host.tags} size="xs" max={4} onTag={onTag} />
         </Box>
       )}
       {host.connection === 'ssh' ? (

@@ -1,4 +1,4 @@
-import { Badge, Group, Tooltip, type MantineSize } from '@mantine/core';
+import { Badge, Group, Text, Tooltip, type MantineSize } from '@mantine/core';
 import { IconShieldLock } from '@tabler/icons-react';
 import { tagMeaning } from '../../hostTags.js';
 
@@ -15,17 +15,18 @@ export function HostTags({
 }: {
   tags: readonly string[];
   size?: MantineSize;
+  /** Tags shown at most; the rest fold into "+N", named on hover. */
   max?: number;
   onTag?: (tag: string) => void;
 }) {
   if (tags.length === 0) return null;
   // Tags with a meaning first: they are the ones that change what the console does.
   const ordered = [...tags].sort((a, b) => Number(tagMeaning(b) !== null) - Number(tagMeaning(a) !== null) || a.localeCompare(b));
-  const shown = max !== undefined && ordered.length > max ? ordered.slice(0, max - 1) : ordered;
+  const shown = max !== undefined ? ordered.slice(0, max) : ordered;
   const folded = ordered.slice(shown.length);
-  const iconSize = size === 'xs' ? 11 : 12;
+  const iconSize = size === 'xs' ? 10 : size === 'sm' ? 11 : 13;
   return (
-    <Group gap={4} wrap="wrap" style={{ rowGap: 4 }} data-host-tags>
+    <Group gap={size === 'xs' ? 3 : 4} wrap="wrap" style={{ rowGap: 4, minWidth: 0 }} data-host-tags>
       {shown.map((tag) => {
         const meaning = tagMeaning(tag);
         const clickable = onTag !== undefined;
@@ -35,10 +36,11 @@ export function HostTags({
             size={size}
             variant="default"
             radius="sm"
+            px={size === 'xs' ? 5 : undefined}
             fw={500}
-            c="var(--mantine-color-dimmed)"
+            className="gh-tag"
             leftSection={meaning ? <IconShieldLock size={iconSize} aria-hidden /> : undefined}
-            style={{ textTransform: 'none', cursor: clickable ? 'pointer' : undefined }}
+            style={{ cursor: clickable ? 'pointer' : undefined }}
             data-tag={tag}
             {...(clickable
               ? { component: 'button' as const, type: 'button' as const, onClick: () => onTag(tag), 'aria-label': `Show hosts tagged ${tag}` }
@@ -58,9 +60,9 @@ export function HostTags({
       })}
       {folded.length > 0 && (
         <Tooltip label={folded.join(', ')} multiline maw={280}>
-          <Badge size={size} variant="transparent" c="dimmed" px={2} style={{ textTransform: 'none' }} tabIndex={0}>
+          <Text span fz={size === 'xs' ? 10 : 'xs'} c="dimmed" fw={600} lh={1} tabIndex={0} aria-label={`${folded.length} more: ${folded.join(', ')}`}>
             +{folded.length}
-          </Badge>
+          </Text>
         </Tooltip>
       )}
     </Group>

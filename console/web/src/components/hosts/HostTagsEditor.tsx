@@ -33,6 +33,8 @@ export default function HostTagsEditor({ host, onDone }: { host: Host; onDone: (
   const save = useSetHostTags();
   const [tags, setTags] = useState<string[]>(host.tags);
   const [search, setSearch] = useState('');
+  // Suggestions once typing starts (or on arrow down): open on focus they would cover the hint, errors and Save.
+  const [suggesting, setSuggesting] = useState(false);
   const problem = tagsProblem(tags);
   const meanings = tags.flatMap((tag) => {
     const meaning = tagMeaning(tag);
@@ -64,11 +66,19 @@ export default function HostTagsEditor({ host, onDone }: { host: Host; onDone: (
             save.reset();
           }}
           searchValue={search}
-          onSearchChange={(value) => setSearch(value.toLowerCase())}
+          onSearchChange={(value) => {
+            setSearch(value.toLowerCase());
+            setSuggesting(value.trim() !== '');
+          }}
+          dropdownOpened={suggesting}
+          onDropdownOpen={() => setSuggesting(true)}
+          onDropdownClose={() => setSuggesting(false)}
           data={knownTags(hosts.data)}
           splitChars={[',', ' ']}
           error={problem}
           clearable
+          openOnFocus={false}
+          limit={8}
           data-autofocus
           autoFocus
           classNames={{ inputField: 'gh-mono-input' }}

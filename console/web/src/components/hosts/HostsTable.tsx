@@ -25,8 +25,8 @@ export function HostLastSeen({ host }: { host: Host }) {
   return <RelativeTime iso={host.lastSeenAt} />;
 }
 
-/** Tags shown in a row before the rest fold into "+N": the row stays one or two lines high. */
-export const tagsShownInList = 4;
+/** Tags named in a row before "+N": more would wrap and make the row taller than the figures beside it. */
+export const tagsShownInTable = 2;
 
 function HostRow({ host, canApprove, onTag }: { host: Host; canApprove: boolean; onTag?: (tag: string) => void }) {
   const live = liveStatus(host);
@@ -59,7 +59,7 @@ function HostRow({ host, canApprove, onTag }: { host: Host; canApprove: boolean;
         )}
         {host.tags.length > 0 && (
           <Box mt={4}>
-            <HostTags tags={host.tags} size="xs" max={tagsShownInList} onTag={onTag} />
+            <HostTags tags={host.tags} size="xs" max={tagsShownInTable} onTag={onTag} />
           </Box>
         )}
       </Table.Td>
