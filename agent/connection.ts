@@ -10,6 +10,7 @@ import { pinnedIdentityCheck } from './tls-pin.js';
 import { AgentSession } from './session.js';
 import type { Dispatcher } from './dispatcher.js';
 import { HostStatusReader } from './host-status.js';
+import { MetricsReporter } from './metrics-reporter.js';
 import { agentVersion } from './version.js';
 import { log } from './log.js';
 
@@ -33,6 +34,8 @@ export class ConsoleConnection {
   readonly #policy: AgentPolicy;
   readonly #events: ConnectionEvents;
   readonly #status = new HostStatusReader();
+  /** Absent when the local policy leaves the metrics module out. */
+  readonly #metrics: MetricsReporter | undefined;
   #socket: WebSocket | undefined;
   #stopped = false;
   #attempt = 0;
@@ -44,14 +47,17 @@ export class ConsoleConnection {
     this.#dispatcher = dispatcher;
     this.#policy = policy;
     this.#events = events;
+    this.#metrics = !policy.modules || policy.modules.includes('metrics') ? new MetricsReporter() : undefined;
   }
 
   start(): void {
+    this.#metrics?.start();
     this.#connect();
   }
 
   stop(): void {
     this.#stopped = true;
+    this.#metrics?.stop();
     clearTimeout(this.#retryTimer);
     this.#socket?.close(1001, 'agent stopping');
   }
@@ -92,7 +98,7 @@ export class ConsoleConnection {
       }
       const outcome = this.#handshake(socket, isBinary ? undefined : buffer.toString('utf8'));
       if (outcome === 'welcome') {
-        session = new AgentSession(socket, this.#dispatcher, this.#status);
+        session = new AgentSession(socket, this.#dispatcher, this.#status, this.#metrics);
         session.start();
         this.#attempt = 0;
         log.info('connected to console', { console: this.#identity.console, host: this.#identity.hostId });

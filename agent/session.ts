@@ -15,6 +15,7 @@ import {
 import { AgentChannel } from './channel.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { HostStatusReader } from './host-status.js';
+import type { MetricsReporter } from './metrics-reporter.js';
 import { log } from './log.js';
 
 /** How often the agent reports status while connected. */
@@ -26,25 +27,29 @@ export class AgentSession {
   readonly #socket: WebSocket;
   readonly #dispatcher: Dispatcher;
   readonly #status: HostStatusReader;
+  readonly #metrics: MetricsReporter | undefined;
   readonly #channels = new Map<number, AgentChannel>();
   readonly #calls = new Map<number, AbortController>();
   #statusTimer: NodeJS.Timeout | undefined;
 
-  constructor(socket: WebSocket, dispatcher: Dispatcher, status: HostStatusReader) {
+  constructor(socket: WebSocket, dispatcher: Dispatcher, status: HostStatusReader, metrics?: MetricsReporter) {
     this.#socket = socket;
     this.#dispatcher = dispatcher;
     this.#status = status;
+    this.#metrics = metrics;
   }
 
   start(): void {
     void this.#reportStatus();
     this.#statusTimer = setInterval(() => void this.#reportStatus(), statusIntervalMs);
     this.#statusTimer.unref();
+    this.#metrics?.attach((samples) => this.#send({ type: 'metrics', samples }));
   }
 
   /** The connection is gone: cancel everything in flight. */
   stop(): void {
     clearInterval(this.#statusTimer);
+    this.#metrics?.detach();
     for (const call of this.#calls.values()) call.abort();
     this.#calls.clear();
     for (const channel of this.#channels.values()) channel.cancel('connection to the console lost');

@@ -7,9 +7,9 @@
  * - agent idle memory: the agent's resident memory against a bare Node.js process doing nothing;
  * - start to login page: `npm start`'s own program (already built) until the login page answers.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -35,10 +35,27 @@ async function timed(times: number, work: () => Promise<unknown>): Promise<numbe
 }
 
 function report(name: string, ours: number, peer: number, unit: string, peerName: string): void {
-  process.stdout.write(`${name.padEnd(26)} gatehouse ${ours.toFixed(1)} ${unit} | ${peerName} ${peer.toFixed(1)} ${unit} | ratio ${(ours / peer).toFixed(2)}\n`);
+  process.stdout.write(`${name.padEnd(30)} gatehouse ${ours.toFixed(1)} ${unit} | ${peerName} ${peer.toFixed(1)} ${unit} | ratio ${(ours / peer).toFixed(2)}\n`);
+}
+
+/** Hold enough idle processes that the machine has at least `target` (the issue's 1,000-process host). */
+async function atLeastProcesses(target: number): Promise<{ count: number; release: () => void }> {
+  const count = async () => (await readdir('/proc')).filter((name) => /^\d+$/.test(name)).length;
+  const extra: ChildProcess[] = [];
+  for (let have = await count(); have < target; have++) extra.push(spawn('sleep', ['600'], { stdio: 'ignore' }));
+  return { count: await count(), release: () => extra.forEach((child) => child.kill()) };
 }
 
 async function benchProcessList(): Promise<void> {
+  const held = await atLeastProcesses(1000);
+  try {
+    await measureProcessList(held.count);
+  } finally {
+    held.release();
+  }
+}
+
+async function measureProcessList(processes: number): Promise<void> {
   const context = { policy: defaultAgentPolicy, signal: new AbortController().signal, actor: 'bench' };
   await processHandlers.methods.list({}, context);
   const ours = await timed(20, async () => {
@@ -49,7 +66,7 @@ async function benchProcessList(): Promise<void> {
   });
   const oursOnly = ours - 210;
   const peer = await timed(20, () => run('ps', ['-eo', 'pid,ppid,user,uid,comm,stat,pcpu,rss,vsz,ni,nlwp,lstart,args', '--no-headers'], { maxBuffer: 64 << 20 }));
-  report('process list', oursOnly, peer, 'ms', 'ps');
+  report(`process list (${processes} procs)`, oursOnly, peer, 'ms', 'ps');
 }
 
 async function rssKiB(pid: number): Promise<number> {

@@ -6,8 +6,15 @@ import type { ModuleContract } from './kernel/contract.js';
 import { contract as processContract } from './process/contract.js';
 import { contract as fileContract } from './file/contract.js';
 import { contract as terminalContract } from './terminal/contract.js';
+import { contract as userContract } from './user/contract.js';
+import { contract as groupContract } from './group/contract.js';
+import { contract as serviceContract } from './service/contract.js';
+import { contract as metricsContract } from './metrics/contract.js';
+import { contract as networkContract } from './network/contract.js';
+import { contract as powerContract } from './power/contract.js';
+import { contract as packageContract } from './package/contract.js';
 
-export const moduleContracts: readonly ModuleContract[] = [processContract, fileContract, terminalContract];
+export const moduleContracts: readonly ModuleContract[] = [processContract, fileContract, terminalContract, userContract, groupContract, serviceContract, metricsContract, networkContract, powerContract, packageContract];
 
 export function findContract(name: string): ModuleContract | undefined {
   return moduleContracts.find((c) => c.name === name);

@@ -83,6 +83,19 @@ function ensureTestDebianRoot() {
   }
 }
 
+/**
+ * The tests open root login shells (terminal tests) on this machine. They must not run the machine's own
+ * dotfiles (root's ~/.bashrc may start tools such as pyenv, whose lock a killed shell leaves behind, stalling
+ * every later shell for a minute) nor write into root's home. As root, where `unshare` is available, the tests
+ * run in a mount namespace of their own with an empty, private home over $HOME; nothing outside sees it.
+ */
+function withPrivateHome(command, args) {
+  const home = process.env.HOME;
+  if (process.getuid?.() !== 0 || !home || home === '/' || !existsSync('/usr/bin/unshare')) return [command, args];
+  const script = 'mount -t tmpfs -o mode=0700,size=512m gatehouse-test-home "$HOME" && exec "$@"';
+  return ['/usr/bin/unshare', ['--mount', '--propagation', 'private', '/bin/sh', '-c', script, 'private-home', command, ...args]];
+}
+
 function main() {
   const started = Date.now();
   ensureDependencies();
@@ -99,7 +112,8 @@ function main() {
   const report = join(root, '.test-results.json');
   rmSync(report, { force: true });
   const vitest = join(root, 'node_modules/vitest/vitest.mjs');
-  const status = run(process.execPath, [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)]);
+  const vitestArgs = [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)];
+  const status = run(...withPrivateHome(process.execPath, vitestArgs));
   if (existsSync(report)) {
     const r = JSON.parse(readFileSync(report, 'utf8'));
     const seconds = ((Date.now() - started) / 1000).toFixed(0);

@@ -16,11 +16,14 @@ import { agentDownloadRoutes } from './routes/agent-download.js';
 import { enrollmentTokenRoutes, enrollRoutes } from './routes/enrollment.js';
 import { fileRoutes } from './routes/files.js';
 import { hostRoutes } from './routes/hosts.js';
+import { fleetMetricsRoutes, hostMetricsRoutes } from './routes/metrics.js';
 import { moduleRoutes } from './routes/modules.js';
 import { recordingRoutes } from './routes/recordings.js';
 import { sessionRoutes } from './routes/session.js';
 import { sshHostActionRoutes, sshHostRoutes, sshScanRoutes } from './routes/ssh.js';
+import { driftRoutes } from './routes/drift.js';
 import { staticRoutes } from './routes/static.js';
+import { streamRoutes } from './routes/streams.js';
 import type { Services } from './services.js';
 import { consoleVersion } from './agents/hub.js';
 import { log } from './log.js';
@@ -55,8 +58,12 @@ export function createApp(services: Services): Hono<AppEnv> {
 
   app.use('/api/*', requireSession(services.storage));
   app.route('/api/hosts', hostRoutes(services));
+  app.route('/api/hosts', hostMetricsRoutes(services));
+  app.route('/api/fleet', fleetMetricsRoutes(services));
   app.route('/api/hosts', fileRoutes(services));
+  app.route('/api/hosts', streamRoutes(services));
   app.route('/api/hosts', sshHostActionRoutes(services));
+  app.route('/api/hosts', driftRoutes(services));
   app.route('/api/ssh', sshScanRoutes(services));
   app.route('/api/ssh-hosts', sshHostRoutes(services));
   app.route('/api/enrollment-tokens', enrollmentTokenRoutes(services));

@@ -59,6 +59,18 @@ export const configSchema = z
       })
       .strict()
       .default({ refuseTags: ['field-gateway'], otherHosts: 'continue' }),
+    /**
+     * How long metrics history is kept, per resolution: raw 10 s samples, and the minute and hour rollups
+     * (min/avg/max) that draw the longer chart ranges.
+     */
+    metricsRetention: z
+      .object({
+        rawDays: z.number().int().min(1).max(3650).default(7),
+        minuteDays: z.number().int().min(1).max(3650).default(30),
+        hourDays: z.number().int().min(1).max(3650).default(400),
+      })
+      .strict()
+      .default({ rawDays: 7, minuteDays: 30, hourDays: 400 }),
     terminalUsers: z.partialRecord(z.enum(roleIds), z.array(z.union([z.literal('*'), unixUserSchema])).max(100)).default({}),
   })
   .strict();

@@ -14,7 +14,8 @@ export function roleAllows(role: RoleId, permission: string, risk: Risk): boolea
     case 'administrator':
       return true;
     case 'system-operator':
-      return ['process', 'file'].includes(module) && risk !== 'dangerous';
+      // Processes, services, packages and files, and reading a host's figures; no users, no terminal, no power.
+      return ['process', 'file', 'service', 'package', 'metrics', 'network'].includes(module) && risk !== 'dangerous';
     case 'on-call':
     case 'auditor':
     case 'viewer':

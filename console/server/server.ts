@@ -17,8 +17,10 @@ import { Enrollment } from './enrollment.js';
 import { HostDirectory } from './hosts.js';
 import { LiveUpdates } from './live.js';
 import { ConsoleEvents } from './events.js';
+import { Baselines } from './drift/baselines.js';
 import { Relay } from './relay.js';
 import { openSqliteStorage } from './storage/sqlite.js';
+import { MetricsHistoryService } from './metrics/history.js';
 import { loadTls } from './tls.js';
 import { upgradeHandler } from './upgrade.js';
 import { TerminalGateway } from './terminal/gateway.js';
@@ -59,6 +61,8 @@ export async function startConsole(config: ConsoleConfig): Promise<RunningConsol
   const hosts = new HostDirectory(storage, hub);
   const audit = new AuditTrail(storage);
   const live = new LiveUpdates(hosts, audit, storage);
+  const metrics = new MetricsHistoryService({ storage, hosts, hub, retention: config.metricsRetention });
+  metrics.start();
   const vault = await Vault.open(config.masterKeyFile ?? join(config.dataDir, 'master.key'));
   const sshHosts = new SshHosts({ storage, vault, hosts, audit });
   const relay = new Relay(hosts, hub, audit, {
@@ -81,8 +85,10 @@ export async function startConsole(config: ConsoleConfig): Promise<RunningConsol
     hosts,
     audit,
     live,
+    metrics,
     terminals,
     events,
+    baselines: new Baselines({ storage, relay, audit }),
     terminalUsers: config.terminalUsers,
     dataDir: config.dataDir,
     relay,
@@ -127,10 +133,12 @@ export async function startConsole(config: ConsoleConfig): Promise<RunningConsol
     generatedAdminPassword: admin.password,
     close: async () => {
       clearInterval(sweeper);
+      metrics.stop();
       live.closeAll();
       await terminals.closeAll();
       hub.closeAll();
       await relay.flushAudits();
+      await metrics.flush();
       await new Promise<void>((r) => {
         server.close(() => r());
         server.closeAllConnections();

@@ -4,8 +4,10 @@ import type { AuditTrail } from './audit.js';
 import type { LoginRateLimiter } from './auth/rate-limit.js';
 import type { Enrollment } from './enrollment.js';
 import type { ConsoleEvents } from './events.js';
+import type { Baselines } from './drift/baselines.js';
 import type { HostDirectory } from './hosts.js';
 import type { LiveUpdates } from './live.js';
+import type { MetricsHistoryService } from './metrics/history.js';
 import type { Relay } from './relay.js';
 import type { RoleId, Storage } from './storage/types.js';
 import type { HostNames } from './http/host-check.js';
@@ -22,7 +24,11 @@ export interface Services {
   enrollment: Enrollment;
   loginLimiter: LoginRateLimiter;
   live: LiveUpdates;
+  /** Metrics history: stores what agents push, answers charts and the fleet overview. */
+  metrics: MetricsHistoryService;
   terminals: TerminalGateway;
+  /** Approved baselines and drift from them. */
+  baselines: Baselines;
   /** Conditions that become alarms (events.ts). */
   events: ConsoleEvents;
   /** The configured Unix users per role for terminals (config `terminalUsers`). */

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { problemCodes } from './errors.js';
 import { hostStatusSchema } from './host-status.js';
+import { maxSamplesPerFrame, metricsSampleSchema } from './metrics-sample.js';
 import { agentPolicySchema } from './policy.js';
 
 /** Largest text frame either side accepts; a process list or a 1 MiB text file fits with room for JSON escaping. */
@@ -109,6 +110,9 @@ export const pongFrame = z.object({ type: z.literal('pong'), ts: z.number() });
 /** The agent's periodic report of what the host is and how it is doing. */
 export const statusFrame = z.object({ type: z.literal('status'), status: hostStatusSchema });
 
+/** Metrics history samples (10 s apart), sent unprompted; a batch after a reconnect replays what queued. */
+export const metricsFrame = z.object({ type: z.literal('metrics'), samples: z.array(metricsSampleSchema).min(1).max(maxSamplesPerFrame) });
+
 export const consoleToAgentFrame = z.discriminatedUnion('type', [
   helloFrame,
   welcomeFrame,
@@ -135,6 +139,7 @@ export const agentToConsoleFrame = z.discriminatedUnion('type', [
   pingFrame,
   pongFrame,
   statusFrame,
+  metricsFrame,
 ]);
 export type AgentToConsoleFrame = z.infer<typeof agentToConsoleFrame>;
 

@@ -51,7 +51,7 @@ export class ApiClient {
       this.cookie = pair!.endsWith('=') ? '' : pair!;
     }
     const type = res.headers.get('content-type') ?? '';
-    const parsed = type.includes('json') ? await res.json() : await res.arrayBuffer().then((b) => Buffer.from(b));
+    const parsed = type.includes('json') && !type.includes('ndjson') ? await res.json() : await res.arrayBuffer().then((b) => Buffer.from(b));
     return { status: res.status, body: parsed as T, headers: res.headers as unknown as Headers };
   }
 

@@ -9,6 +9,7 @@ import { EventEmitter } from 'node:events';
 import { createPublicKey, randomBytes, verify } from 'node:crypto';
 import type WebSocket from 'ws';
 import type { HostStatus } from '../../../modules/kernel/host-status.js';
+import type { MetricsSample } from '../../../modules/kernel/metrics-sample.js';
 import type { ProblemCode } from '../../../modules/kernel/errors.js';
 import { authFrame, authMessage, type ConsoleToAgentFrame } from '../../../modules/kernel/wire.js';
 import type { Storage } from '../storage/types.js';
@@ -22,6 +23,7 @@ export interface HubEvents {
   online: [AgentLink];
   offline: [string];
   status: [string, HostStatus];
+  metrics: [string, MetricsSample[]];
 }
 
 export class AgentHub extends EventEmitter<HubEvents> {
@@ -113,6 +115,7 @@ export class AgentHub extends EventEmitter<HubEvents> {
     });
     this.#links.set(host.id, link);
     link.on('status', (status) => this.emit('status', host.id, status));
+    link.on('metrics', (samples) => this.emit('metrics', host.id, samples));
     link.once('closed', (reason) => {
       if (this.#links.get(host.id) === link) {
         this.#links.delete(host.id);

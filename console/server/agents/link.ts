@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import type WebSocket from 'ws';
 import { GatehouseError } from '../../../modules/kernel/errors.js';
 import type { HostStatus } from '../../../modules/kernel/host-status.js';
+import type { MetricsSample } from '../../../modules/kernel/metrics-sample.js';
 import type { AgentPolicy } from '../../../modules/kernel/policy.js';
 import {
   agentToConsoleFrame,
@@ -41,6 +42,7 @@ export interface AgentLinkInfo {
 
 export interface AgentLinkEvents {
   status: [HostStatus];
+  metrics: [MetricsSample[]];
   closed: [string];
 }
 
@@ -155,6 +157,9 @@ export class AgentLink extends EventEmitter<AgentLinkEvents> {
         return; // downloads end with `close`, which carries the result
       case 'status':
         this.emit('status', frame.status);
+        return;
+      case 'metrics':
+        this.emit('metrics', frame.samples);
         return;
       case 'ping':
         this.#send({ type: 'pong', ts: frame.ts });

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely, Updateable } from 'kysely';
 import { canonicalJson } from './canonical-json.js';
 import { migrateToLatest } from './migrate.js';
+import { bucketStart, hourMs, mergeBuckets, minuteMs, pointBucket } from '../metrics/rollup.js';
 import {
   auditToRow,
   enrollmentTokenToRow,
@@ -21,6 +22,11 @@ import {
   toSession,
   toSshTarget,
   toUser,
+  metricsRawToRow,
+  metricsRollupToRow,
+  toLatestMetrics,
+  toMetricBucket,
+  toMetricPoint,
   type Database,
   type HostsTable,
   type SshTargetsTable,
@@ -31,8 +37,14 @@ import type {
   AuditInput,
   AuditQuery,
   AuditVerifyResult,
+  BaselineRecord,
   EnrollmentTokenRecord,
   HostRecord,
+  LatestMetrics,
+  MetricBucket,
+  MetricsInput,
+  MetricsPruneBefore,
+  MetricsResolution,
   RecordingQuery,
   RecordingRecord,
   SessionRecord,
@@ -235,6 +247,22 @@ export class KyselyStorage implements Storage {
     });
   }
 
+  // drift baselines
+
+  async findBaseline(hostId: string): Promise<BaselineRecord | undefined> {
+    const row = await this.db.selectFrom('host_baselines').selectAll().where('host_id', '=', hostId).executeTakeFirst();
+    return row && { hostId: row.host_id, facts: row.facts, digest: row.digest, approvedBy: row.approved_by, approvedAt: row.approved_at };
+  }
+
+  async saveBaseline(baseline: BaselineRecord): Promise<void> {
+    const row = { facts: baseline.facts, digest: baseline.digest, approved_by: baseline.approvedBy, approved_at: iso(baseline.approvedAt) };
+    await this.db
+      .insertInto('host_baselines')
+      .values({ host_id: baseline.hostId, ...row })
+      .onConflict((oc) => oc.column('host_id').doUpdateSet(row))
+      .execute();
+  }
+
   // enrollment tokens
 
   async createEnrollmentToken(token: EnrollmentTokenRecord): Promise<void> {
@@ -382,6 +410,69 @@ export class KyselyStorage implements Storage {
       .where('state', '=', 'recording')
       .executeTakeFirst();
     return Number(result.numUpdatedRows);
+  }
+
+  // metrics history
+
+  async appendMetrics(hostId: string, samples: readonly MetricsInput[]): Promise<number> {
+    if (samples.length === 0) return 0;
+    return this.db.transaction().execute(async (trx) => {
+      let added = 0;
+      let newest: MetricsInput | undefined;
+      for (const sample of samples) {
+        const inserted = await trx
+          .insertInto('metrics_raw')
+          .values(metricsRawToRow(hostId, sample.atMs, sample.values))
+          .onConflict((oc) => oc.columns(['host_id', 'at']).doNothing())
+          .executeTakeFirst();
+        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) continue;
+        added += 1;
+        for (const [table, size] of [['metrics_minute', minuteMs], ['metrics_hour', hourMs]] as const) {
+          const at = bucketStart(sample.atMs, size);
+          const existing = await trx.selectFrom(table).selectAll().where('host_id', '=', hostId).where('at', '=', at).executeTakeFirst();
+          const merged = mergeBuckets(existing ? toMetricBucket(existing) : undefined, pointBucket(at, sample.values), at);
+          if (existing) {
+            await trx.updateTable(table).set(metricsRollupToRow(hostId, merged)).where('host_id', '=', hostId).where('at', '=', at).execute();
+          } else {
+            await trx.insertInto(table).values(metricsRollupToRow(hostId, merged)).execute();
+          }
+        }
+        if (!newest || sample.atMs > newest.atMs) newest = sample;
+      }
+      if (newest) {
+        const row = { host_id: hostId, at: newest.atMs, sample: JSON.stringify(newest.sample) };
+        const current = await trx.selectFrom('metrics_latest').select('at').where('host_id', '=', hostId).executeTakeFirst();
+        if (!current) await trx.insertInto('metrics_latest').values(row).execute();
+        // A replayed (older) batch must not push back a newer latest.
+        else if (Number(current.at) < newest.atMs) await trx.updateTable('metrics_latest').set(row).where('host_id', '=', hostId).execute();
+      }
+      return added;
+    });
+  }
+
+  async queryMetrics(hostId: string, resolution: MetricsResolution, fromMs: number, toMs: number): Promise<MetricBucket[]> {
+    if (resolution === 'raw') {
+      const rows = await this.db.selectFrom('metrics_raw').selectAll().where('host_id', '=', hostId).where('at', '>=', fromMs).where('at', '<', toMs).orderBy('at').execute();
+      return rows.map(toMetricPoint);
+    }
+    const table = resolution === 'minute' ? 'metrics_minute' : 'metrics_hour';
+    const rows = await this.db.selectFrom(table).selectAll().where('host_id', '=', hostId).where('at', '>=', fromMs).where('at', '<', toMs).orderBy('at').execute();
+    return rows.map(toMetricBucket);
+  }
+
+  async latestMetrics(): Promise<LatestMetrics[]> {
+    const rows = await this.db.selectFrom('metrics_latest').selectAll().orderBy('host_id').execute();
+    return rows.map(toLatestMetrics);
+  }
+
+  async pruneMetrics(before: MetricsPruneBefore): Promise<Record<MetricsResolution, number>> {
+    const prune = async (table: 'metrics_raw' | 'metrics_minute' | 'metrics_hour', beforeMs: number) =>
+      Number((await this.db.deleteFrom(table).where('at', '<', beforeMs).executeTakeFirst()).numDeletedRows);
+    return {
+      raw: await prune('metrics_raw', before.raw),
+      minute: await prune('metrics_minute', before.minute),
+      hour: await prune('metrics_hour', before.hour),
+    };
   }
 }
 

@@ -6,12 +6,16 @@ import { Migrator, type Kysely, type Migration } from 'kysely';
 import * as initial from './migrations/001-initial.js';
 import * as recordings from './migrations/002-recordings.js';
 import * as sshHosts from './migrations/003-ssh-hosts.js';
+import * as metrics from './migrations/004-metrics.js';
+import * as baselines from './migrations/005-baselines.js';
 
 /** Every migration, by name; names sort in the order they must run. Append only: never rename or edit one. */
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
   '002-recordings': recordings,
   '003-ssh-hosts': sshHosts,
+  '004-metrics': metrics,
+  '005-baselines': baselines,
 };
 
 /**

@@ -5,6 +5,9 @@
  */
 import type { Generated, Insertable, Selectable } from 'kysely';
 import type { HostStatus } from '../../../modules/kernel/host-status.js';
+import type { MetricsSample } from '../../../modules/kernel/metrics-sample.js';
+import { metricSeries, type MetricSeries, type MetricValues } from '../../../modules/metrics/series.js';
+import type { MetricBucket } from '../metrics/rollup.js';
 import type {
   AuditEntry,
   AuditInput,
@@ -68,6 +71,14 @@ export interface EnrollmentTokensTable {
   for_host: string | null;
 }
 
+export interface HostBaselinesTable {
+  host_id: string;
+  facts: string;
+  digest: string;
+  approved_by: string;
+  approved_at: string;
+}
+
 export interface SshTargetsTable {
   host_id: string;
   address: string;
@@ -114,6 +125,24 @@ export interface RecordingsTable {
   state: string;
 }
 
+/** diskRead → disk_read: the column name of a series (migration 004). */
+type SnakeCase<S extends string> = S extends `${infer Head}${infer Tail}` ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${SnakeCase<Tail>}` : S;
+export type SeriesColumn = SnakeCase<MetricSeries>;
+export function seriesColumn(series: MetricSeries): SeriesColumn {
+  return series.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) as SeriesColumn;
+}
+
+/** One raw sample's series; `at` is ms since the epoch (bigint: PostgreSQL hands it back as a string). */
+export type MetricsRawTable = { host_id: string; at: number | string } & Record<SeriesColumn, number>;
+/** A minute or hour bucket: count and min/avg/max of every series. */
+export type MetricsRollupTable = { host_id: string; at: number | string; count: number } & Record<`${SeriesColumn}_${'min' | 'avg' | 'max'}`, number>;
+export interface MetricsLatestTable {
+  host_id: string;
+  at: number | string;
+  /** The whole MetricsSample as JSON. */
+  sample: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -122,6 +151,11 @@ export interface Database {
   audit_log: AuditLogTable;
   recordings: RecordingsTable;
   ssh_targets: SshTargetsTable;
+  host_baselines: HostBaselinesTable;
+  metrics_raw: MetricsRawTable;
+  metrics_minute: MetricsRollupTable;
+  metrics_hour: MetricsRollupTable;
+  metrics_latest: MetricsLatestTable;
 }
 
 // Rows ↔ records
@@ -339,4 +373,44 @@ export function toRecording(row: Selectable<RecordingsTable>): RecordingRecord {
     inputRecorded: row.input_recorded !== 0,
     state: row.state as RecordingState,
   };
+}
+
+export function metricsRawToRow(hostId: string, atMs: number, values: MetricValues): MetricsRawTable {
+  const row = { host_id: hostId, at: atMs } as MetricsRawTable;
+  for (const series of metricSeries) row[seriesColumn(series)] = values[series];
+  return row;
+}
+
+export function toMetricPoint(row: MetricsRawTable): MetricBucket {
+  const values = {} as MetricValues;
+  for (const series of metricSeries) values[series] = Number(row[seriesColumn(series)]);
+  return { atMs: Number(row.at), count: 1, min: values, avg: values, max: values };
+}
+
+export function metricsRollupToRow(hostId: string, bucket: MetricBucket): MetricsRollupTable {
+  const row = { host_id: hostId, at: bucket.atMs, count: bucket.count } as MetricsRollupTable;
+  for (const series of metricSeries) {
+    const column = seriesColumn(series);
+    row[`${column}_min`] = bucket.min[series];
+    row[`${column}_avg`] = bucket.avg[series];
+    row[`${column}_max`] = bucket.max[series];
+  }
+  return row;
+}
+
+export function toMetricBucket(row: MetricsRollupTable): MetricBucket {
+  const min = {} as MetricValues;
+  const avg = {} as MetricValues;
+  const max = {} as MetricValues;
+  for (const series of metricSeries) {
+    const column = seriesColumn(series);
+    min[series] = Number(row[`${column}_min`]);
+    avg[series] = Number(row[`${column}_avg`]);
+    max[series] = Number(row[`${column}_max`]);
+  }
+  return { atMs: Number(row.at), count: Number(row.count), min, avg, max };
+}
+
+export function toLatestMetrics(row: Selectable<MetricsLatestTable>): { hostId: string; atMs: number; sample: MetricsSample } {
+  return { hostId: row.host_id, atMs: Number(row.at), sample: JSON.parse(row.sample) as MetricsSample };
 }

@@ -12,7 +12,8 @@ import type { HostStatus } from '../../../modules/kernel/host-status.js';
 import { AUDIT_GENESIS_HASH, auditEntryHash, KyselyStorage } from './kysely-storage.js';
 import type { Database } from './schema.js';
 import { openSqliteStorage } from './sqlite.js';
-import type { AuditInput, EnrollmentTokenRecord, HostRecord, RecordingRecord, SshTargetRecord, Storage } from './types.js';
+import type { MetricValues } from '../../../modules/metrics/series.js';
+import type { AuditInput, MetricsInput, EnrollmentTokenRecord, HostRecord, RecordingRecord, SshTargetRecord, Storage } from './types.js';
 
 export interface StorageUnderTest {
   storage: Storage;
@@ -187,6 +188,19 @@ export function storageContract(name: string, open: () => Promise<StorageUnderTe
         await storage.updateHost('h1', { lastStatus: null });
         expect(await storage.findHost('h1')).toMatchObject({ name: 'renamed', lastStatus: null, state: 'approved' });
         await storage.updateHost('h1', {});
+      });
+    });
+
+    describe('drift baselines', () => {
+      it('keeps one baseline per host, replaced by the next approval', async () => {
+        expect(await storage.findBaseline('h1')).toBeUndefined();
+        const first = { hostId: 'h1', facts: '{"facts":{}}', digest: `sha256:${'a'.repeat(64)}`, approvedBy: 'admin', approvedAt: at(0) };
+        await storage.saveBaseline(first);
+        expect(await storage.findBaseline('h1')).toEqual(first);
+        const second = { ...first, facts: '{"facts":{"hostname":{"hostname":"x"}}}', digest: `sha256:${'b'.repeat(64)}`, approvedBy: 'rita', approvedAt: at(1) };
+        await storage.saveBaseline(second);
+        expect(await storage.findBaseline('h1')).toEqual(second);
+        expect(await storage.findBaseline('h2')).toBeUndefined();
       });
     });
 
@@ -424,6 +438,62 @@ export function storageContract(name: string, open: () => Promise<StorageUnderTe
         expect(await storage.findRecording('r_live')).toMatchObject({ state: 'failed', endedAt: at(9000) });
         expect(await storage.findRecording('r_done')).toMatchObject({ state: 'complete', endedAt: at(5000), bytes: 42 });
         expect(await storage.failUnfinishedRecordings(at(9000))).toBe(0);
+      });
+    });
+
+    describe('metrics history', () => {
+      const values = (cpu: number): MetricValues => ({ cpu, memory: 50, swap: 0, load1: cpu / 100, diskRead: 1000, diskWrite: 2000, netRx: 3, netTx: 4, diskWorst: 70 });
+      const sample = (atMs: number, cpu: number): MetricsInput => ({
+        atMs,
+        values: values(cpu),
+        sample: {
+          at: new Date(atMs).toISOString(), cpu: { total: cpu, perCore: [cpu] }, load: [cpu / 100, 0, 0],
+          memory: { total: 100, used: 50, available: 50, swapTotal: 0, swapUsed: 0 },
+          disks: [{ mount: '/srv/"ü"', fs: 'ext4', total: 10, used: 7, readBytesPerSec: 1000, writeBytesPerSec: 2000 }],
+          network: [{ interface: 'eth0', rxBytesPerSec: 3, txBytesPerSec: 4 }], temperatures: [], uptimeSeconds: 5,
+        },
+      });
+      // An hour boundary, so samples fall into two minutes of one hour.
+      const base = Math.floor(NOW / HOUR) * HOUR;
+
+      it('stores samples, skips replays, and rolls them up into minutes and hours', async () => {
+        expect(await storage.appendMetrics('h1', [sample(base, 10), sample(base + 10_000, 30), sample(base + 60_000, 20)])).toBe(3);
+        // The agent replays after a reconnect: the same times again add nothing, not even to the rollups.
+        expect(await storage.appendMetrics('h1', [sample(base + 10_000, 99), sample(base + 70_000, 40)])).toBe(1);
+        await storage.appendMetrics('h2', [sample(base, 90)]);
+
+        const raw = await storage.queryMetrics('h1', 'raw', base, base + HOUR);
+        expect(raw.map((p) => [p.atMs, p.avg.cpu])).toEqual([[base, 10], [base + 10_000, 30], [base + 60_000, 20], [base + 70_000, 40]]);
+
+        const minutes = await storage.queryMetrics('h1', 'minute', base, base + HOUR);
+        expect(minutes.map((m) => [m.atMs, m.count, m.min.cpu, m.avg.cpu, m.max.cpu])).toEqual([
+          [base, 2, 10, 20, 30],
+          [base + 60_000, 2, 20, 30, 40],
+        ]);
+        const hours = await storage.queryMetrics('h1', 'hour', base - HOUR, base + HOUR);
+        expect(hours).toHaveLength(1);
+        expect(hours[0]).toMatchObject({ atMs: base, count: 4, min: { cpu: 10 }, avg: { cpu: 25 }, max: { cpu: 40 } });
+        expect(hours[0]?.avg.diskWrite).toBe(2000);
+        // The range is half-open and per host.
+        expect(await storage.queryMetrics('h1', 'raw', base + 10_000, base + 60_000)).toHaveLength(1);
+        expect(await storage.queryMetrics('h3', 'raw', base, base + HOUR)).toEqual([]);
+      });
+
+      it('keeps the newest whole sample per host, not pushed back by a replayed older one', async () => {
+        await storage.appendMetrics('h1', [sample(base + 20_000, 5)]);
+        await storage.appendMetrics('h1', [sample(base, 7)]);
+        await storage.appendMetrics('h2', [sample(base, 8)]);
+        const latest = await storage.latestMetrics();
+        expect(latest.map((l) => [l.hostId, l.atMs, l.sample.cpu.total])).toEqual([['h1', base + 20_000, 5], ['h2', base, 8]]);
+        expect(latest[0]?.sample.disks[0]?.mount).toBe('/srv/"ü"');
+      });
+
+      it('prunes each resolution by its own retention', async () => {
+        await storage.appendMetrics('h1', [sample(base - 2 * HOUR, 1), sample(base, 2)]);
+        const deleted = await storage.pruneMetrics({ raw: base - HOUR, minute: base - HOUR, hour: base - 3 * HOUR });
+        expect(deleted).toEqual({ raw: 1, minute: 1, hour: 0 });
+        expect(await storage.queryMetrics('h1', 'raw', 0, base + HOUR)).toHaveLength(1);
+        expect(await storage.queryMetrics('h1', 'hour', 0, base + HOUR)).toHaveLength(2);
       });
     });
 

@@ -3,6 +3,11 @@
  * the same interface and the same contract tests (storage.contract.test.ts).
  */
 import type { HostStatus } from '../../../modules/kernel/host-status.js';
+import type { MetricsSample } from '../../../modules/kernel/metrics-sample.js';
+import type { MetricValues } from '../../../modules/metrics/series.js';
+import type { MetricBucket } from '../metrics/rollup.js';
+
+export type { MetricBucket };
 
 import type { AuditEntry, HostConnection, HostState, RecordingState, RecordingView, RoleId } from '../../../modules/kernel/console-api.js';
 
@@ -81,6 +86,17 @@ export interface EnrollmentTokenRecord {
   forHost: string | null;
 }
 
+/** The facts an administrator approved for a host (drift/facts.ts), kept as JSON. */
+export interface BaselineRecord {
+  hostId: string;
+  /** HostFacts as JSON text. */
+  facts: string;
+  /** SHA-256 of the facts' canonical JSON: what the approver saw. */
+  digest: string;
+  approvedBy: string;
+  approvedAt: string;
+}
+
 /** An audit entry before the storage numbers it and links it into the chain. */
 export type AuditInput = Omit<AuditEntry, 'id' | 'prevHash' | 'hash'>;
 
@@ -114,6 +130,29 @@ export interface RecordingQuery {
   before?: string;
   hostId?: string;
   user?: string;
+}
+
+/** One sample as the console stores it: its series for history, the whole sample for "latest". */
+export interface MetricsInput {
+  atMs: number;
+  values: MetricValues;
+  sample: MetricsSample;
+}
+
+/** raw: the samples themselves; minute and hour: the rollups. */
+export type MetricsResolution = 'raw' | 'minute' | 'hour';
+
+export interface LatestMetrics {
+  hostId: string;
+  atMs: number;
+  sample: MetricsSample;
+}
+
+/** Everything older than these times (ms since the epoch) goes, per resolution. */
+export interface MetricsPruneBefore {
+  raw: number;
+  minute: number;
+  hour: number;
 }
 
 export interface Storage {
@@ -155,6 +194,11 @@ export interface Storage {
    */
   convertToAgentHost(hostId: string, publicKey: string, tokenId: string, now: string): Promise<boolean>;
 
+  // drift baselines
+  findBaseline(hostId: string): Promise<BaselineRecord | undefined>;
+  /** Replace the host's baseline. */
+  saveBaseline(baseline: BaselineRecord): Promise<void>;
+
   // enrollment tokens
   createEnrollmentToken(token: EnrollmentTokenRecord): Promise<void>;
   findEnrollmentToken(id: string): Promise<EnrollmentTokenRecord | undefined>;
@@ -182,4 +226,17 @@ export interface Storage {
    * so one cut short by a crash does not look in progress for ever. Returns how many.
    */
   failUnfinishedRecordings(now: string): Promise<number>;
+
+  // metrics history
+  /**
+   * Store samples of a host, add each to its minute and hour rollups, and keep the newest as the host's latest,
+   * in one transaction. A sample whose (host, time) is already stored (a replay) is skipped. Returns how many were new.
+   */
+  appendMetrics(hostId: string, samples: readonly MetricsInput[]): Promise<number>;
+  /** A host's history at one resolution with fromMs <= time < toMs, oldest first (raw samples as buckets of one). */
+  queryMetrics(hostId: string, resolution: MetricsResolution, fromMs: number, toMs: number): Promise<MetricBucket[]>;
+  /** The newest sample of every host that has one. */
+  latestMetrics(): Promise<LatestMetrics[]>;
+  /** Delete history older than the retention of each resolution; returns the rows deleted per resolution. */
+  pruneMetrics(before: MetricsPruneBefore): Promise<Record<MetricsResolution, number>>;
 }

@@ -13,6 +13,7 @@ import { HostPage } from './pages/HostPage.js';
 import { HostsPage } from './pages/HostsPage.js';
 import { LoginPage } from './pages/LoginPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
+import { OverviewPage } from './pages/OverviewPage.js';
 import { RecordingsPage } from './pages/RecordingsPage.js';
 import { SessionProvider, useSession } from './session.js';
 
@@ -70,6 +71,7 @@ export const router = createBrowserRouter([
           { index: true, element: <HostsPage /> },
           { path: 'hosts/:hostId', element: <HostPage /> },
           { path: 'hosts/:hostId/:module', element: <HostPage /> },
+          { path: 'overview', element: <OverviewPage /> },
           { path: 'audit', element: <AuditPage /> },
           { path: 'recordings', element: <RecordingsPage /> },
           { path: 'recordings/:recordingId', element: <LazyRecordingPlayer /> },

@@ -38,6 +38,7 @@ import { HostTags } from '../components/hosts/HostTags.js';
 import { HostStatusBadge } from '../components/HostStatusBadge.js';
 import { RelativeTime } from '../components/RelativeTime.js';
 import { SshHostHeader } from '../components/ssh/SshHostHeader.js';
+import { changesTab, showsChangesTab } from '../drift/changesTab.js';
 import { useHost } from '../hooks/useHosts.js';
 import { usePhone } from '../hooks/usePhone.js';
 import { hostCondition } from '../hostStatus.js';
@@ -208,7 +209,8 @@ export function HostPage() {
   const approved = host.state === 'approved';
   const viaSsh = host.connection === 'ssh';
   const tabs = approved ? pagesForModules(host.modules) : [];
-  const openPage = modulePages.find((page) => page.name === module);
+  if (showsChangesTab(host)) tabs.push(changesTab);
+  const openPage = module === changesTab.name ? changesTab : modulePages.find((page) => page.name === module);
   // A host reached over SSH serves what its HostView lists, and nothing comes and goes with an agent.
   const needsAgent = approved && viaSsh && openPage !== undefined && !tabs.includes(openPage);
   if (approved && !viaSsh && openPage && !tabs.includes(openPage)) tabs.push(openPage);

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Alert, Box, Tabs } from '@mantine/core';
 import { IconPlugConnectedX } from '@tabler/icons-react';
 import { useNavigate } from 'react-router';
+import { changesTab, showsChangesTab } from '../../drift/changesTab.js';
 import { hostCondition } from '../../hostStatus.js';
 import { modulePages, type ModulePage } from '../../modulePages.js';
 import type { Host } from '../../types.js';
@@ -17,7 +18,11 @@ export function HostModuleTabs({ host, tabs, module }: { host: Host; tabs: reado
   // Adjusting state to a new prop during render, as React advises, rather than one render late in an effect.
   if (module && !opened.has(module)) setOpened(new Set(opened).add(module));
 
-  const serving = module === undefined || !tabs.some((page) => page.name === module) || host.modules.includes(module);
+  const serving =
+    module === undefined ||
+    !tabs.some((page) => page.name === module) ||
+    host.modules.includes(module) ||
+    (module === changesTab.name && showsChangesTab(host));
   // Kept pages stay even while the host does not list them (its agent dropped for a moment): their shells
   // re-attach by themselves when it is back.
   const kept = modulePages.filter((page) => page.keepMounted && opened.has(page.name) && !tabs.includes(page));

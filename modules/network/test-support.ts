@@ -1,0 +1,27 @@
+/** What the issue names, and a few more that have hurt hostname handling elsewhere. */
+export const hostileHostnames = [
+  '-rf',
+  '--help',
+  ';reboot',
+  'gw;reboot',
+  '$(id)',
+  '`id`',
+  '../etc/passwd',
+  'a/b',
+  'gw\nother',
+  'gw\r',
+  'x'.repeat(10_000),
+  `${'a'.repeat(64)}.example`,
+  'naïve',
+  'gаteway', // Cyrillic а
+  '',
+  ' ',
+  'gw name',
+  'gw..example',
+  '.gw',
+  'gw.',
+  'gw-',
+  'gw_1',
+  '127.0.0.1',
+  'gw\0',
+];

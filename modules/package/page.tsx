@@ -1,0 +1,591 @@
+/**
+ * The Software tab, in the manner of Cockpit's Software Updates and Webmin's Software Packages: installed
+ * packages (filter, sort by name or size), available updates with security ones marked, a search of the index,
+ * a details drawer, and install / update / remove with the package manager's output live and a Cancel button.
+ * Remove asks for the package name to be typed. Only what the user's permissions allow is offered.
+ */
+import { useMemo, useRef, useState } from 'react';
+import { ActionIcon, Alert, Badge, Button, Code, Group, Stack, Table, Tabs, Text, TextInput, Tooltip } from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { IconAlertTriangle, IconRefresh, IconSearch, IconShieldExclamation, IconTrash } from '@tabler/icons-react';
+import type { z } from 'zod';
+import { apiCall } from '../../console/web/src/api.js';
+import { ErrorAlert } from '../../console/web/src/components/ErrorAlert.js';
+import { FilterInput } from '../../console/web/src/components/FilterInput.js';
+import { NoFilterMatch } from '../../console/web/src/components/NoFilterMatch.js';
+import { SortableTh, sortRows, type SortState } from '../../console/web/src/components/SortableTh.js';
+import { TableFrame, useStickyHeader } from '../../console/web/src/components/TableFrame.js';
+import { TableSkeleton } from '../../console/web/src/components/TableSkeleton.js';
+import { formatBytes } from '../../console/web/src/format.js';
+import { usePhone } from '../../console/web/src/hooks/usePhone.js';
+import { readModuleStream } from '../../console/web/src/moduleStream.js';
+import { useUser } from '../../console/web/src/session.js';
+import type { ModulePageMeta, ModulePageProps } from '../../console/web/src/types.js';
+import type { contract, InstalledPackage, PackageOperationResult, PackageUpgrade } from './contract.js';
+import { OperationPanel, type Operation } from './OperationPanel.js';
+import { PackageDrawer } from './PackageDrawer.js';
+import { RemoveDialog } from './RemoveDialog.js';
+
+// The title matches contract.title; a literal keeps zod (a type-only import here) out of the web bundle.
+export const meta: ModulePageMeta = { title: 'Software', order: 35 };
+
+type ListResult = z.output<typeof contract.methods.list.result>;
+type UpgradesResult = z.output<typeof contract.methods.upgrades.result>;
+type SearchResult = z.output<typeof contract.methods.search.result>;
+type SortKey = 'name' | 'size';
+type StreamName = 'refresh' | 'install' | 'upgrade' | 'remove';
+
+/** The output kept in the page: the tail of a long upgrade is what matters. */
+const maxOutputChars = 200_000;
+
+const nameButton = { background: 'none', border: 0, padding: 0, cursor: 'pointer', textAlign: 'left', color: 'inherit' } as const;
+
+function PackageName({ name, onOpen }: { name: string; onOpen: (name: string) => void }) {
+  return (
+    <Text component="button" type="button" size="sm" ff="monospace" fw={500} style={nameButton} onClick={() => onOpen(name)}>
+      {name}
+    </Text>
+  );
+}
+
+function SecurityBadge() {
+  return (
+    <Badge color="red" variant="light" radius="sm" tt="none" leftSection={<IconShieldExclamation size={12} />}>
+      security
+    </Badge>
+  );
+}
+
+export default function PackagePage({ host }: ModulePageProps) {
+  const user = useUser();
+  const canInstall = user.permissions.includes('package.install');
+  const canRemove = user.permissions.includes('package.remove');
+  const phone = usePhone();
+  const queryClient = useQueryClient();
+  const baseKey = ['host', host.id, 'package'] as const;
+
+  const [view, setView] = useState<'installed' | 'updates' | 'search'>('installed');
+  const [filter, setFilter] = useState('');
+  const [sort, setSort] = useState<SortState<SortKey>>({ key: 'name', descending: false });
+  const [openName, setOpenName] = useState<string | null>(null);
+  const [removeName, setRemoveName] = useState<string | null>(null);
+  const [query, setQuery] = useState('');
+  const [submitted, setSubmitted] = useState('');
+  const [operation, setOperation] = useState<Operation | null>(null);
+  const abort = useRef<AbortController | null>(null);
+  const busy = operation?.state === 'running';
+
+  const list = useQuery({
+    queryKey: [...baseKey, 'list'],
+    queryFn: ({ signal }) => apiCall<ListResult>(host.id, 'package', 'list', {}, { signal }),
+    staleTime: 30_000,
+  });
+  const upgrades = useQuery({
+    queryKey: [...baseKey, 'upgrades'],
+    queryFn: ({ signal }) => apiCall<UpgradesResult>(host.id, 'package', 'upgrades', {}, { signal }),
+    staleTime: 30_000,
+  });
+  const search = useQuery({
+    queryKey: [...baseKey, 'search', submitted],
+    queryFn: ({ signal }) => apiCall<SearchResult>(host.id, 'package', 'search', { query: submitted }, { signal }),
+    enabled: submitted !== '',
+  });
+
+  const run = (stream: StreamName, params: Record<string, unknown>, title: string) => {
+    if (busy) return;
+    const controller = new AbortController();
+    abort.current = controller;
+    const id = Date.now();
+    const update = (change: Partial<Operation> | ((op: Operation) => Partial<Operation>)) =>
+      setOperation((op) => (op && op.id === id ? { ...op, ...(typeof change === 'function' ? change(op) : change) } : op));
+    setOperation({ id, title, state: 'running', output: '' });
+    readModuleStream(host.id, 'package', stream, params, {
+      signal: controller.signal,
+      onText: (text) => update((op) => ({ output: (op.output + text).slice(-maxOutputChars) })),
+    })
+      .then((result) => {
+        const r = result as PackageOperationResult;
+        update({ state: r.cancelled ? 'cancelled' : 'done', result: r });
+      })
+      .catch((error: unknown) => {
+        if (controller.signal.aborted) update({ state: 'cancelled' });
+        else update({ state: 'failed', error });
+      })
+      .finally(() => {
+        void queryClient.invalidateQueries({ queryKey: baseKey });
+      });
+  };
+
+  const install = (name: string) => run('install', { names: [name] }, `Installing ${name}`);
+  const upgradeOne = (name: string) => run('upgrade', { names: [name] }, `Updating ${name}`);
+  const remove = (name: string, purge: boolean) => {
+    setRemoveName(null);
+    setOpenName(null);
+    run('remove', { names: [name], purge }, `${purge ? 'Purging' : 'Removing'} ${name}`);
+  };
+
+  const packages = list.data?.packages ?? [];
+  const updates = upgrades.data?.upgrades ?? [];
+  const securityCount = updates.filter((u) => u.security).length;
+  const needle = filter.trim().toLowerCase();
+  const rows = useMemo(() => {
+    const shown = needle === '' ? packages : packages.filter((p) => p.name.includes(needle) || p.summary.toLowerCase().includes(needle));
+    return sortRows(shown, (p: InstalledPackage) => (sort.key === 'size' ? p.sizeBytes : p.name), sort.descending);
+  }, [packages, needle, sort]);
+  const sortedUpdates = useMemo(
+    () => [...updates].sort((a, b) => Number(b.security) - Number(a.security) || a.name.localeCompare(b.name)),
+    [updates],
+  );
+
+  if (list.data?.manager === 'none') {
+    return (
+      <Alert color="blue" variant="light" title="No supported package manager on this host">
+        Gatehouse manages software with apt/dpkg, or dnf/yum with rpm. None of them was found on this host.
+      </Alert>
+    );
+  }
+  const aptOnly = list.data !== undefined && list.data.manager !== 'apt';
+
+  return (
+    <Stack gap="sm">
+      {list.data?.needsConfigure && (
+        <Alert color="orange" variant="light" icon={<IconAlertTriangle size={18} />} title="dpkg was interrupted">
+          A package operation stopped half-way. Run <Code>dpkg --configure -a</Code> on the host (for example in the
+          Terminal tab) to finish it before installing or removing more software.
+        </Alert>
+      )}
+
+      <Group gap="sm" wrap="wrap">
+        {list.data && (
+          <Badge variant="outline" color="gray" radius="sm" tt="none">
+            {list.data.manager} · {list.data.packages.length} installed
+          </Badge>
+        )}
+        {updates.length > 0 && (
+          <Badge variant="light" color={securityCount > 0 ? 'red' : 'blue'} radius="sm" tt="none">
+            {updates.length} update{updates.length === 1 ? '' : 's'}
+            {securityCount > 0 ? `, ${securityCount} security` : ''}
+          </Badge>
+        )}
+        {canInstall && !aptOnly && (
+          <Group gap="xs" ml="auto">
+            <Button
+              size="xs"
+              variant="default"
+              leftSection={<IconRefresh size={14} />}
+              disabled={busy || !host.online}
+              onClick={() => run('refresh', {}, 'Refreshing the package index')}
+            >
+              Refresh index
+            </Button>
+          </Group>
+        )}
+      </Group>
+
+      {operation && (
+        <OperationPanel
+          operation={operation}
+          onCancel={() => abort.current?.abort()}
+          onClose={() => setOperation(null)}
+        />
+      )}
+
+      <Tabs value={view} onChange={(value) => setView((value as typeof view | null) ?? 'installed')}>
+        <Tabs.List>
+          <Tabs.Tab value="installed">Installed</Tabs.Tab>
+          <Tabs.Tab
+            value="updates"
+            rightSection={
+              updates.length > 0 ? (
+                <Badge size="xs" circle={updates.length < 10} color={securityCount > 0 ? 'red' : 'blue'}>
+                  {updates.length}
+                </Badge>
+              ) : undefined
+            }
+          >
+            Updates
+          </Tabs.Tab>
+          <Tabs.Tab value="search">Search</Tabs.Tab>
+        </Tabs.List>
+      </Tabs>
+
+      {view === 'installed' && (
+        <InstalledView
+          loading={list.isPending}
+          error={list.isError ? list.error : undefined}
+          onRetry={() => void list.refetch()}
+          rows={rows}
+          total={packages.length}
+          filter={filter}
+          setFilter={setFilter}
+          sort={sort}
+          setSort={setSort}
+          phone={phone}
+          canRemove={canRemove && !aptOnly}
+          busy={busy}
+          onOpen={setOpenName}
+          onRemove={setRemoveName}
+        />
+      )}
+
+      {view === 'updates' && (
+        <Stack gap="xs">
+          <Group gap="sm">
+            <Text size="sm" c="dimmed">
+              As of the last index refresh. Security updates are listed first.
+            </Text>
+            {canInstall && updates.length > 0 && (
+              <Button size="xs" ml="auto" disabled={busy} onClick={() => run('upgrade', {}, `Updating all ${updates.length} packages`)}>
+                Update all ({updates.length})
+              </Button>
+            )}
+          </Group>
+          {upgrades.isError ? (
+            <ErrorAlert error={upgrades.error} title="Could not list updates" onRetry={() => void upgrades.refetch()} />
+          ) : (
+            <UpdatesTable
+              loading={upgrades.isPending}
+              updates={sortedUpdates}
+              phone={phone}
+              canInstall={canInstall}
+              busy={busy}
+              onOpen={setOpenName}
+              onUpgrade={upgradeOne}
+            />
+          )}
+        </Stack>
+      )}
+
+      {view === 'search' && (
+        <Stack gap="xs">
+          <form
+            onSubmit={(event) => {
+              event.preventDefault();
+              setSubmitted(query.trim());
+            }}
+          >
+            <Group gap="xs" align="flex-end">
+              <TextInput
+                aria-label="Search the package index"
+                placeholder="Package name or words from its description"
+                leftSection={<IconSearch size={16} aria-hidden />}
+                value={query}
+                onChange={(event) => setQuery(event.currentTarget.value)}
+                style={{ flexGrow: 1, maxWidth: 420 }}
+                autoComplete="off"
+                spellCheck={false}
+              />
+              <Button type="submit" variant="default" disabled={query.trim().length < 2}>
+                Search
+              </Button>
+            </Group>
+          </form>
+          {search.isError ? (
+            <ErrorAlert error={search.error} title="Search failed" />
+          ) : submitted === '' ? (
+            <Text size="sm" c="dimmed">
+              Searches the package index of the host (refresh it first for the newest versions).
+            </Text>
+          ) : (
+            <SearchTable
+              loading={search.isPending}
+              result={search.data}
+              canInstall={canInstall}
+              busy={busy}
+              onOpen={setOpenName}
+              onInstall={install}
+            />
+          )}
+        </Stack>
+      )}
+
+      <PackageDrawer
+        hostId={host.id}
+        name={openName}
+        onClose={() => setOpenName(null)}
+        busy={busy}
+        canInstall={canInstall}
+        canRemove={canRemove}
+        onInstall={(name) => {
+          setOpenName(null);
+          install(name);
+        }}
+        onUpgrade={(name) => {
+          setOpenName(null);
+          upgradeOne(name);
+        }}
+        onRemove={setRemoveName}
+      />
+      <RemoveDialog name={removeName} onConfirm={remove} onClose={() => setRemoveName(null)} />
+    </Stack>
+  );
+}
+
+function InstalledView(props: {
+  loading: boolean;
+  error: unknown;
+  onRetry: () => void;
+  rows: InstalledPackage[];
+  total: number;
+  filter: string;
+  setFilter: (value: string) => void;
+  sort: SortState<SortKey>;
+  setSort: (sort: SortState<SortKey>) => void;
+  phone: boolean;
+  canRemove: boolean;
+  busy: boolean;
+  onOpen: (name: string) => void;
+  onRemove: (name: string) => void;
+}) {
+  const { rows, phone, canRemove } = props;
+  const width = phone ? 320 : 720;
+  const sticky = useStickyHeader(width);
+  const columns = (phone ? 2 : 5) + (canRemove ? 1 : 0);
+  if (props.error) return <ErrorAlert error={props.error} title="Could not list the installed packages" onRetry={props.onRetry} />;
+  return (
+    <Stack gap="xs">
+      <Group gap="sm">
+        <FilterInput
+          label="Filter packages"
+          placeholder="Filter by name or summary"
+          value={props.filter}
+          onChange={props.setFilter}
+          style={{ flexGrow: 1, maxWidth: 360, minWidth: 200 }}
+        />
+        <Text size="xs" c="dimmed" ml="auto">
+          {rows.length === props.total ? `${props.total} packages` : `${rows.length} of ${props.total}`}
+        </Text>
+      </Group>
+      <TableFrame minWidth={width}>
+        <Table highlightOnHover verticalSpacing={5} fz="sm" {...sticky} aria-label="Installed packages">
+          <Table.Thead>
+            <Table.Tr>
+              <SortableTh column="name" sort={props.sort} onSort={props.setSort}>
+                Package
+              </SortableTh>
+              {!phone && <Table.Th>Version</Table.Th>}
+              {!phone && <Table.Th w={80}>Arch</Table.Th>}
+              <SortableTh column="size" sort={props.sort} onSort={props.setSort} align="right" width={100} firstDescending>
+                Size
+              </SortableTh>
+              {!phone && <Table.Th>Summary</Table.Th>}
+              {canRemove && <Table.Th w={44} aria-label="Actions" />}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {props.loading ? (
+              <TableSkeleton columns={columns} />
+            ) : rows.length === 0 ? (
+              <Table.Tr>
+                <Table.Td colSpan={columns}>
+                  <NoFilterMatch title="No package matches the filter" onClear={() => props.setFilter('')} />
+                </Table.Td>
+              </Table.Tr>
+            ) : (
+              rows.map((p) => (
+                <Table.Tr key={`${p.name}:${p.architecture}`} data-package={p.name}>
+                  <Table.Td style={{ wordBreak: 'break-all' }}>
+                    <PackageName name={p.name} onOpen={props.onOpen} />
+                    {p.status !== 'ii' && p.status !== 'installed' && (
+                      <Badge ml={6} size="xs" color="orange" variant="light" radius="sm" tt="none" title="dpkg status">
+                        {p.status}
+                      </Badge>
+                    )}
+                    {phone && (
+                      <Text size="xs" c="dimmed" lineClamp={1}>
+                        {p.version} · {p.summary}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  {!phone && (
+                    <Table.Td ff="monospace" fz="xs" style={{ wordBreak: 'break-all' }}>
+                      {p.version}
+                    </Table.Td>
+                  )}
+                  {!phone && (
+                    <Table.Td fz="xs" c="dimmed">
+                      {p.architecture}
+                    </Table.Td>
+                  )}
+                  <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
+                    {p.sizeBytes > 0 ? formatBytes(p.sizeBytes) : '—'}
+                  </Table.Td>
+                  {!phone && (
+                    <Table.Td>
+                      <Text size="sm" lineClamp={1}>
+                        {p.summary}
+                      </Text>
+                    </Table.Td>
+                  )}
+                  {canRemove && (
+                    <Table.Td>
+                      <Tooltip label={`Remove ${p.name}…`}>
+                        <ActionIcon
+                          variant="subtle"
+                          color="red"
+                          aria-label={`Remove ${p.name}`}
+                          disabled={props.busy}
+                          onClick={() => props.onRemove(p.name)}
+                        >
+                          <IconTrash size={16} />
+                        </ActionIcon>
+                      </Tooltip>
+                    </Table.Td>
+                  )}
+                </Table.Tr>
+              ))
+            )}
+          </Table.Tbody>
+        </Table>
+      </TableFrame>
+    </Stack>
+  );
+}
+
+function UpdatesTable(props: {
+  loading: boolean;
+  updates: PackageUpgrade[];
+  phone: boolean;
+  canInstall: boolean;
+  busy: boolean;
+  onOpen: (name: string) => void;
+  onUpgrade: (name: string) => void;
+}) {
+  const { phone, canInstall } = props;
+  const columns = (phone ? 2 : 4) + (canInstall ? 1 : 0);
+  return (
+    <TableFrame minWidth={phone ? 320 : 640}>
+      <Table highlightOnHover verticalSpacing={5} fz="sm" aria-label="Available updates">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Package</Table.Th>
+            {!phone && <Table.Th>Installed</Table.Th>}
+            <Table.Th>Available</Table.Th>
+            {!phone && <Table.Th>From</Table.Th>}
+            {canInstall && <Table.Th w={90} aria-label="Actions" />}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {props.loading ? (
+            <TableSkeleton columns={columns} />
+          ) : props.updates.length === 0 ? (
+            <Table.Tr>
+              <Table.Td colSpan={columns}>
+                <Text size="sm" c="dimmed" py="md" ta="center">
+                  Everything is up to date (as of the last index refresh).
+                </Text>
+              </Table.Td>
+            </Table.Tr>
+          ) : (
+            props.updates.map((u) => (
+              <Table.Tr key={u.name} data-package={u.name}>
+                <Table.Td style={{ wordBreak: 'break-all' }}>
+                  <Group gap={6} wrap="wrap">
+                    <PackageName name={u.name} onOpen={props.onOpen} />
+                    {u.security && <SecurityBadge />}
+                  </Group>
+                </Table.Td>
+                {!phone && (
+                  <Table.Td ff="monospace" fz="xs">
+                    {u.current}
+                  </Table.Td>
+                )}
+                <Table.Td ff="monospace" fz="xs" fw={600}>
+                  {u.available}
+                </Table.Td>
+                {!phone && (
+                  <Table.Td>
+                    <Text size="xs" c="dimmed" lineClamp={1}>
+                      {u.origin || '—'}
+                    </Text>
+                  </Table.Td>
+                )}
+                {canInstall && (
+                  <Table.Td>
+                    <Button size="compact-xs" variant="light" disabled={props.busy} onClick={() => props.onUpgrade(u.name)}>
+                      Update
+                    </Button>
+                  </Table.Td>
+                )}
+              </Table.Tr>
+            ))
+          )}
+        </Table.Tbody>
+      </Table>
+    </TableFrame>
+  );
+}
+
+function SearchTable(props: {
+  loading: boolean;
+  result: SearchResult | undefined;
+  canInstall: boolean;
+  busy: boolean;
+  onOpen: (name: string) => void;
+  onInstall: (name: string) => void;
+}) {
+  const results = props.result?.results ?? [];
+  const columns = props.canInstall ? 3 : 2;
+  return (
+    <TableFrame minWidth={320}>
+      <Table highlightOnHover verticalSpacing={5} fz="sm" aria-label="Search results">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Package</Table.Th>
+            <Table.Th>Summary</Table.Th>
+            {props.canInstall && <Table.Th w={120} aria-label="Actions" />}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {props.loading ? (
+            <TableSkeleton columns={columns} rows={3} />
+          ) : results.length === 0 ? (
+            <Table.Tr>
+              <Table.Td colSpan={columns}>
+                <Text size="sm" c="dimmed" py="md" ta="center">
+                  Nothing in the index matches.
+                </Text>
+              </Table.Td>
+            </Table.Tr>
+          ) : (
+            results.map((r) => (
+              <Table.Tr key={r.name} data-package={r.name}>
+                <Table.Td style={{ wordBreak: 'break-all' }}>
+                  <PackageName name={r.name} onOpen={props.onOpen} />
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm" lineClamp={2}>
+                    {r.summary}
+                  </Text>
+                </Table.Td>
+                {props.canInstall && (
+                  <Table.Td>
+                    {r.installed ? (
+                      <Badge color="teal" variant="light" radius="sm" tt="none">
+                        installed
+                      </Badge>
+                    ) : (
+                      <Button size="compact-xs" variant="light" disabled={props.busy} onClick={() => props.onInstall(r.name)}>
+                        Install
+                      </Button>
+                    )}
+                  </Table.Td>
+                )}
+              </Table.Tr>
+            ))
+          )}
+          {props.result?.truncated && (
+            <Table.Tr>
+              <Table.Td colSpan={columns}>
+                <Text size="xs" c="dimmed">
+                  More packages match; narrow the search to see them.
+                </Text>
+              </Table.Td>
+            </Table.Tr>
+          )}
+        </Table.Tbody>
+      </Table>
+    </TableFrame>
+  );
+}
+

@@ -1,0 +1,23 @@
+/** Names an attacker would try; every one must be refused with invalid-params before any program runs. */
+export const hostilePackageNames = [
+  '-rf',
+  '--purge',
+  ';reboot',
+  'nginx;reboot',
+  '$(id)',
+  '`id`',
+  '../etc/passwd',
+  'a/b',
+  'nginx\nreboot',
+  'x'.repeat(10_000),
+  'naïve',
+  'Nginx',
+  'a',
+  '',
+  ' nginx',
+  'nginx*',
+  '-o=APT::Get::Assume-Yes=1',
+  'nginx|id',
+  'nginx&&id',
+  'nginx>x',
+];
