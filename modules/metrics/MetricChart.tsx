@@ -25,6 +25,7 @@ export function MetricChart({
   series,
   format,
   maxY,
+  spanSeconds,
   height = 180,
 }: {
   title: string;
@@ -35,9 +36,15 @@ export function MetricChart({
   format: (value: number) => string;
   /** Fixed top of the scale (100 for percentages); otherwise from the data. */
   maxY?: number;
+  /** The span the time axis shows, in seconds (the range asked for), whatever samples exist in it. */
+  spanSeconds: number;
   height?: number;
 }) {
   const holder = useRef<HTMLDivElement>(null);
+  // Read by the scale each time it is drawn: the axis always ends now and spans the range asked for, so one
+  // sample or none does not leave uPlot to guess a span (it guessed years).
+  const span = useRef(spanSeconds);
+  span.current = spanSeconds;
   const plot = useRef<uPlot | null>(null);
   const seriesKey = series.map((s) => `${s.label}:${s.color}:${s.faint ? 1 : 0}`).join('|');
 
@@ -49,7 +56,17 @@ export function MetricChart({
       height,
       cursor: { drag: { x: false, y: false }, points: { size: 6 } },
       legend: { show: true, live: true },
-      scales: { x: { time: true }, y: { range: (_u, min, max) => [0, maxY ?? (max > 0 ? max * 1.1 : 1)] } },
+      scales: {
+        x: {
+          time: true,
+          range: (u) => {
+            const times = u.data[0];
+            const end = Math.max(Date.now() / 1000, times.length ? (times[times.length - 1] as number) : 0);
+            return [end - span.current, end];
+          },
+        },
+        y: { range: (_u, _min, max) => [0, maxY ?? (max > 0 ? max * 1.1 : 1)] },
+      },
       axes: [
         { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor } },
         { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor }, size: 70, values: (_u, ticks) => ticks.map(format) },
@@ -63,7 +80,8 @@ export function MetricChart({
           dash: s.faint ? [4, 4] : undefined,
           fill: s.faint ? undefined : `${s.color}1f`,
           spanGaps: false,
-          points: { show: false },
+          // A line needs two samples; until there are, each sample is drawn as a point.
+          points: { show: (u: uPlot) => u.data[0].length < 3 },
           value: (_u: uPlot, v: number | null) => (v == null ? '—' : format(v)),
         })),
       ],

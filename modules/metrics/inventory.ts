@@ -3,13 +3,15 @@
  * with fixed arguments, which is why this is read only when someone asks, never on the sampling path.
  */
 import { readFile } from 'node:fs/promises';
-import si from 'systeminformation';
 import type { Inventory } from './contract.js';
 
 const cut = (value: unknown, max: number): string => (typeof value === 'string' ? value : value == null ? '' : String(value)).slice(0, max);
 const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : 0);
 
 export async function readInventory(): Promise<Inventory> {
+  // Loaded on the first inventory, not at start: systeminformation is ~10 MiB resident, and most agents are
+  // never asked.
+  const { default: si } = await import('systeminformation');
   const [os, cpu, mem, disks, nics, system] = await Promise.all([
     si.osInfo(),
     si.cpu(),

@@ -30,6 +30,8 @@ const views: { value: View; label: string }[] = [
 ];
 /** How often a history range is fetched again: the finer the range, the sooner a new point appears. */
 const historyRefreshMs: Record<MetricRange, number> = { '1h': 10_000, '24h': 60_000, '7d': 300_000, '30d': 600_000 };
+/** The time axis of each view, in seconds; live shows the last five minutes kept in the page. */
+const viewSpanSeconds: Record<View, number> = { live: 300, '1h': 3_600, '24h': 86_400, '7d': 7 * 86_400, '30d': 30 * 86_400 };
 const stepLabel: Record<number, string> = { 1: '1 s samples', 10: '10 s samples', 60: '1 min averages', 900: '15 min averages', 3600: '1 h averages' };
 
 const colors = { cpu: '#4c6ef5', memory: '#12b886', swap: '#fab005', load: '#7950f2', read: '#228be6', write: '#fd7e14', rx: '#15aabf', tx: '#e64980' };
@@ -169,6 +171,7 @@ export default function MetricsPage({ host }: ModulePageProps) {
             series={seriesOf(chart)}
             format={chart.format}
             maxY={chart.maxY}
+            spanSeconds={viewSpanSeconds[view]}
           />
         ))}
       </SimpleGrid>
