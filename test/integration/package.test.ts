@@ -30,7 +30,7 @@ interface Frame {
 async function readStream(host: ManagedHost, stream: string, params: unknown, until: (text: string) => boolean = () => false, api = host.api) {
   const controller = new AbortController();
   const url = new URL(`/api/hosts/${host.hostId}/streams/package/${stream}?params=${encodeURIComponent(JSON.stringify(params))}`, host.api.base);
-  const res = await undiciFetch(url, { headers: { cookie: api.cookie }, signal: controller.signal });
+  const res = await undiciFetch(url, { method: 'POST', headers: { cookie: api.cookie, origin: url.origin }, signal: controller.signal });
   const frames: Frame[] = [];
   let text = '';
   if (!res.ok || !res.body) return { status: res.status, frames, text, end: undefined, error: ((await res.json()) as any).error as Frame['error'] };

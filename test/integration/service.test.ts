@@ -197,6 +197,13 @@ describe.skipIf(!available.ok)(`service module on a real systemd host${available
     const upload = await host.api.get(`/api/hosts/${host.hostId}/streams/file/upload?params=%7B%7D`);
     expect(upload.body.error.code).toBe('not-supported');
     expect((await host.api.get(`/api/hosts/${host.hostId}/streams/nope/follow`)).body.error.code).toBe('unknown-module');
+    // A stream that changes the host is never opened by a GET (a link or an <img> cannot install anything).
+    const byGet = await host.api.get(`/api/hosts/${host.hostId}/streams/package/install?params=${encodeURIComponent('{"names":["hello"]}')}`);
+    expect(byGet.status).toBe(400);
+    expect(byGet.body.error.message).toMatch(/POST/);
+    // …and a POST from a foreign origin is refused before anything runs.
+    const foreign = await host.api.request('POST', `/api/hosts/${host.hostId}/streams/package/refresh`, undefined, { origin: 'https://evil.example' });
+    expect(foreign.status).toBe(403);
     expect((await host.api.get(`/api/hosts/${host.hostId}/streams/service/constructor`)).body.error.code).toBe('unknown-method');
     expect((await host.api.get(`/api/hosts/${host.hostId}/streams/service/follow?params=%7Bnot-json`)).body.error.code).toBe('invalid-params');
   });

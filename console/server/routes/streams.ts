@@ -3,7 +3,7 @@
  * a package manager's output. Generic on purpose: the relay's `open` does the checks (role × permission code,
  * host state, params against the contract) and the audit (requested, then completed when the stream ends).
  *
- *   GET /api/hosts/:id/streams/:module/:stream?params=<url-encoded JSON>
+ *   POST /api/hosts/:id/streams/:module/:stream?params=<url-encoded JSON>   (GET too, for streams of risk read)
  *
  * Each line of the answer is one JSON frame (docs/api.md):
  *   {"type":"data","text":"…"}        bytes from the agent, decoded as UTF-8 (chunks, not lines)
@@ -13,7 +13,7 @@
  * Closing the request (fetch abort) cancels the stream on the agent.
  */
 import { Hono } from 'hono';
-import { streamOf } from '../../../modules/kernel/contract.js';
+import { riskOf, streamOf } from '../../../modules/kernel/contract.js';
 import { GatehouseError } from '../../../modules/kernel/errors.js';
 import { findContract } from '../../../modules/registry.js';
 import type { AppEnv } from '../http/env.js';
@@ -27,7 +27,9 @@ export function streamRoutes(services: Services): Hono<AppEnv> {
   const { relay } = services;
   const app = new Hono<AppEnv>();
 
-  app.get('/:id/streams/:module/:stream', async (c) => {
+  // POST for every stream (the page uses it); GET only for streams that change nothing, since GET requests pass
+  // the Origin check (SECURITY.md rule 4) and a link or an <img> must never install or remove anything.
+  app.on(['GET', 'POST'], '/:id/streams/:module/:stream', async (c) => {
     const module = c.req.param('module');
     const name = c.req.param('stream');
     const contract = findContract(module);
@@ -37,6 +39,9 @@ export function streamRoutes(services: Services): Hono<AppEnv> {
     // Upload and duplex streams need a body or a socket; this route only reads.
     if (spec.direction !== 'download') {
       return problemResponse(c, 'not-supported', `${module}.${name} is not a download stream; it cannot be read over this route`);
+    }
+    if (c.req.method === 'GET' && riskOf(contract, spec) !== 'read') {
+      return problemResponse(c, 'bad-request', `${module}.${name} changes the host: open it with POST, not GET`);
     }
     const rawParams = c.req.query('params') ?? '{}';
     if (rawParams.length > maxParamsChars) return problemResponse(c, 'too-large', `params: at most ${maxParamsChars} characters`);

@@ -43,6 +43,8 @@ export async function readModuleStream(
   let response: Response;
   try {
     response = await fetch(moduleStreamUrl(hostId, module, stream, params), {
+      // POST: the console opens streams that change the host only for state-changing requests (Origin-checked).
+      method: 'POST',
       credentials: 'same-origin',
       headers: { Accept: 'application/x-ndjson' },
       signal: handlers.signal,
