@@ -1,8 +1,9 @@
 /**
  * The agent's end of the power module. Scheduling goes through shutdown(8), which under systemd asks logind
  * and leaves the plan in /run/systemd/shutdown/scheduled (read back, so the answer says what really is
- * planned). "Now" under systemd is `systemctl --no-block reboot`: the job is queued and the answer still
- * reaches the console before the agent is stopped.
+ * planned). "Now" under systemd is a transient timer that runs `systemctl reboot` two seconds later: systemd
+ * stops this agent among the first services, and queuing the job at once sometimes stopped it before its answer
+ * left; the timer lets the answer reach the console first, and systemd-run still reports a refusal at once.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -64,7 +65,7 @@ async function act(action: PowerAction, whenText: string, signal: AbortSignal) {
   if (typeof when === 'string') throw new GatehouseError('invalid-params', `when: ${when}`);
   const flag = action === 'reboot' ? '-r' : '-P';
   if (when.kind === 'now') {
-    if (systemdRunning()) await run('systemctl', ['--no-block', action], signal);
+    if (systemdRunning()) await run('systemd-run', ['--on-active=2', '--timer-property=AccuracySec=100ms', '--', 'systemctl', action], signal);
     else await run('shutdown', [flag, 'now'], signal);
     return { action, immediate: true, scheduled: null };
   }

@@ -7,9 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../console/server/auth/passwords.js';
+import { newEd25519KeyPair } from '../../console/server/ssh/ssh-hosts.js';
 import { openSqliteStorage } from '../../console/server/storage/sqlite.js';
 import type { RoleId } from '../../console/server/storage/types.js';
 import { ApiClient } from '../support/client.js';
@@ -17,8 +17,6 @@ import { startTestConsole, waitFor, type TestConsole } from '../support/console.
 import { freePort, startSshd, type TestSshd } from '../support/sshd.js';
 import { TerminalClient } from '../support/terminal.js';
 
-// ssh2 is CommonJS; Node gives ESM importers its exports as the default export only.
-const { utils } = ssh2;
 
 const promptSetup = " unset HISTFILE; PS1='gh-$((1+1))-ready '\r";
 const prompt = /gh-2-ready /;
@@ -145,7 +143,7 @@ describe('registering a host over SSH', () => {
   });
 
   it('says when the server refuses the key, and when nothing answers', async () => {
-    const stranger = utils.generateKeyPairSync('ed25519');
+    const stranger = newEd25519KeyPair('stranger');
     const refused = await api.post('/api/ssh-hosts', registration({ name: 'stranger', username: 'nobody', auth: { kind: 'key', privateKey: stranger.private } }));
     expect(refused.status, JSON.stringify(refused.body)).toBe(422);
     expect(refused.body.error.code).toBe('ssh-auth-failed');

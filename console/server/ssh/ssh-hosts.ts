@@ -173,7 +173,7 @@ export class SshHosts {
     pinned: string | null,
     hostId: string,
   ): Promise<{ credentials: SealedCredentials; hostKey: HostKey }> {
-    const pair = utils.generateKeyPairSync('ed25519', { comment: `gatehouse-console@${hostId}` });
+    const pair = newEd25519KeyPair(`gatehouse-console@${hostId}`);
     const credentials: SealedCredentials = { privateKey: pair.private };
     const byPassword = await connectSsh(endpoint, { password }, pinned);
     try {
@@ -203,6 +203,19 @@ export class SshHosts {
 
   async #record(actor: Actor, entry: { hostId: string | null; hostName: string; action: string; result: string; detail: string }): Promise<void> {
     await this.#audit.record({ user: actor.user.username, address: actor.address, phase: 'event', ...entry, detail: entry.detail.slice(0, 500) });
+  }
+}
+
+/**
+ * A fresh ed25519 key pair in OpenSSH format. ssh2's generator writes about one key in 300 with its public half
+ * one byte short (a leading zero byte dropped), which no SSH implementation, ssh2 included, can read back; such a
+ * key is thrown away and another made, so a registration never fails at random.
+ */
+export function newEd25519KeyPair(comment: string): { private: string; public: string } {
+  for (;;) {
+    const pair = utils.generateKeyPairSync('ed25519', { comment });
+    const parsed = utils.parseKey(pair.private);
+    if (!(parsed instanceof Error) && parsed.getPublicSSH().length === 51) return pair;
   }
 }
 
