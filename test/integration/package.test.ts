@@ -7,11 +7,11 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostilePackageNames } from '../../modules/package/test-support.js';
 import { waitFor } from '../support/console.js';
 import { debianHostAvailable, startManagedHost, type ManagedHost } from '../support/managed-host.js';
+import { readModuleStream } from '../support/module-stream.js';
 import { userWithRole } from '../support/users.js';
 
 const available = debianHostAvailable();
@@ -19,45 +19,9 @@ const pkg = 'gatehouse-test-pkg';
 const extra = 'gatehouse-test-extra';
 const slow = 'gatehouse-test-slow';
 
-interface Frame {
-  type: 'data' | 'event' | 'end' | 'error';
-  text?: string;
-  result?: any;
-  error?: { code: string; message: string };
-}
-
-/** Open the generic stream route and collect its frames until `until` says so or the stream ends. */
-async function readStream(host: ManagedHost, stream: string, params: unknown, until: (text: string) => boolean = () => false, api = host.api) {
-  const controller = new AbortController();
-  const url = new URL(`/api/hosts/${host.hostId}/streams/package/${stream}?params=${encodeURIComponent(JSON.stringify(params))}`, host.api.base);
-  const res = await undiciFetch(url, { method: 'POST', headers: { cookie: api.cookie, origin: url.origin }, signal: controller.signal });
-  const frames: Frame[] = [];
-  let text = '';
-  if (!res.ok || !res.body) return { status: res.status, frames, text, end: undefined, error: ((await res.json()) as any).error as Frame['error'] };
-  const decoder = new TextDecoder();
-  let buffered = '';
-  try {
-    for await (const chunk of res.body) {
-      buffered += decoder.decode(chunk as Uint8Array, { stream: true });
-      let newline: number;
-      while ((newline = buffered.indexOf('\n')) >= 0) {
-        const frame = JSON.parse(buffered.slice(0, newline)) as Frame;
-        buffered = buffered.slice(newline + 1);
-        frames.push(frame);
-        if (frame.type === 'data') text += frame.text;
-      }
-      if (until(text)) break;
-    }
-  } finally {
-    controller.abort();
-  }
-  return {
-    status: res.status,
-    frames,
-    text,
-    end: frames.find((f) => f.type === 'end')?.result,
-    error: frames.find((f) => f.type === 'error')?.error,
-  };
+/** The package module's streams through the console's generic stream route. */
+function readStream(host: ManagedHost, stream: string, params: unknown, until?: (text: string) => boolean, api = host.api) {
+  return readModuleStream(host, 'package', stream, params, { until, api });
 }
 
 describe.skipIf(!available.ok)(`package module on a real apt/dpkg host${available.ok ? '' : ` (skipped: ${available.why})`}`, () => {

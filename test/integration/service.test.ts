@@ -2,9 +2,9 @@
  * The service module against a real systemd: a Debian host booted with systemd-nspawn, an agent inside it, and
  * a test unit installed there. Every change is checked with systemctl inside the container, not with the agent.
  */
-import { fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { debianHostAvailable, startManagedHost, type ManagedHost } from '../support/managed-host.js';
+import { readModuleStream } from '../support/module-stream.js';
 import { userWithRole } from '../support/users.js';
 
 const available = debianHostAvailable();
@@ -19,38 +19,9 @@ ExecStart=/bin/sh -c 'while true; do echo tick; sleep 1; done'
 WantedBy=multi-user.target
 `;
 
-interface Frame {
-  type: 'data' | 'event' | 'end' | 'error';
-  text?: string;
-  result?: unknown;
-  error?: { code: string; message: string };
-}
-
-/** Open the generic stream route and collect its frames until `until` says so or the stream ends. */
-async function readStream(host: ManagedHost, module: string, stream: string, params: unknown, until: (text: string) => boolean, controller = new AbortController()) {
-  const url = new URL(`/api/hosts/${host.hostId}/streams/${module}/${stream}?params=${encodeURIComponent(JSON.stringify(params))}`, host.api.base);
-  const res = await undiciFetch(url, { headers: { cookie: host.api.cookie }, signal: controller.signal });
-  const frames: Frame[] = [];
-  let text = '';
-  if (!res.ok || !res.body) return { status: res.status, frames, text, body: (await res.json().catch(() => undefined)) as any };
-  const decoder = new TextDecoder();
-  let buffered = '';
-  try {
-    for await (const chunk of res.body) {
-      buffered += decoder.decode(chunk as Uint8Array, { stream: true });
-      let newline: number;
-      while ((newline = buffered.indexOf('\n')) >= 0) {
-        const frame = JSON.parse(buffered.slice(0, newline)) as Frame;
-        buffered = buffered.slice(newline + 1);
-        frames.push(frame);
-        if (frame.type === 'data') text += frame.text;
-      }
-      if (until(text)) break;
-    }
-  } finally {
-    controller.abort();
-  }
-  return { status: res.status, frames, text, body: undefined as any };
+/** A module's stream through the console's generic stream route, read until `until` says so or it ends. */
+function readStream(host: ManagedHost, module: string, stream: string, params: unknown, until: (text: string) => boolean, controller = new AbortController()) {
+  return readModuleStream(host, module, stream, params, { until, controller });
 }
 
 const hostile = ['-rf', ';reboot', '$(id)', '../etc/passwd', 'a\nb.service', 'x'.repeat(10_000), 'naïve.service', '-x.service', '--help.service', 'ssh.service;id', '', 'ssh'];
