@@ -4,43 +4,25 @@
  * confirmation, and a reboot is scheduled (typed host name), shown as a banner and cancelled — each change
  * checked inside the host. Nothing here touches this machine.
  */
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.js';
-import { debianHostAvailable, startManagedHost, type ManagedHost } from '../support/managed-host.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserOnManagedHost } from '../support/browser-on-host.js';
+import { debianHostAvailable, type ManagedHost } from '../support/managed-host.js';
 import { signIn, watchPageErrors } from '../support/terminal-page.js';
 import { userWithRole } from '../support/users.js';
 
 const available = debianHostAvailable();
 
 describe.skipIf(!available.ok)(`Network and Power pages${available.ok ? '' : ` (skipped: ${available.why})`}`, () => {
+  const env = browserOnManagedHost();
   let host: ManagedHost;
-  let browser: Browser;
   let page: Page;
-  const errors: string[] = [];
+  const errors = env.errors;
   const inside = async (argv: string[]) => (await host.debian.exec(argv)).stdout.trim();
 
-  beforeAll(async () => {
-    [host, browser] = await Promise.all([startManagedHost(), launchChromium()]);
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.setDefaultTimeout(15_000);
-    watchPageErrors(page, errors);
-  }, 180_000);
-
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail') {
-      const shot = join(tmpdir(), `gatehouse-e2e-${context.task.name.replace(/\W+/g, '-')}.png`);
-      await page?.screenshot({ path: shot, fullPage: true }).catch(() => undefined);
-      process.stderr.write(`screenshot of the failed step: ${shot}\n`);
-    }
+  beforeAll(() => {
+    ({ host, page } = env);
   });
-
-  afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-  }, 60_000);
 
   it('shows interfaces and finds the host’s sshd among the listening ports', async () => {
     await signIn(page, host.console.url);
@@ -94,7 +76,7 @@ describe.skipIf(!available.ok)(`Network and Power pages${available.ok ? '' : ` (
 
   it('a viewer sees the network and the power state, but no rename and no power controls', async () => {
     await userWithRole(host.console, 'page-viewer', 'viewer');
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const context = await env.browser.newContext({ viewport: { width: 1440, height: 900 } });
     const viewerPage = await context.newPage();
     viewerPage.setDefaultTimeout(15_000);
     watchPageErrors(viewerPage, errors);

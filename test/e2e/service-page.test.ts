@@ -3,13 +3,11 @@
  * systemd-nspawn): start a unit from its row menu, read and follow its journal in the drawer, stop it behind
  * the confirmation — each change checked with systemctl inside the host.
  */
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.js';
-import { debianHostAvailable, startManagedHost, type ManagedHost } from '../support/managed-host.js';
-import { signIn, watchPageErrors } from '../support/terminal-page.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserOnManagedHost } from '../support/browser-on-host.js';
+import { debianHostAvailable, type ManagedHost } from '../support/managed-host.js';
+import { signIn } from '../support/terminal-page.js';
 
 const available = debianHostAvailable();
 const unit = 'gatehouse-e2e.service';
@@ -21,34 +19,18 @@ ExecStart=/bin/sh -c 'n=0; while true; do n=$((n+1)); echo "beat $n"; sleep 1; d
 `;
 
 describe.skipIf(!available.ok)(`Services page${available.ok ? '' : ` (skipped: ${available.why})`}`, () => {
+  const env = browserOnManagedHost();
   let host: ManagedHost;
-  let browser: Browser;
   let page: Page;
-  const errors: string[] = [];
+  const errors = env.errors;
   const isActive = async () => (await host.debian.exec(['systemctl', 'is-active', unit])).stdout.trim();
 
   beforeAll(async () => {
-    [host, browser] = await Promise.all([startManagedHost(), launchChromium()]);
+    ({ host, page } = env);
     await host.debian.exec(['mkdir', '-p', '/usr/local/lib/systemd/system']);
     await host.debian.exec(['sh', '-c', `cat > /usr/local/lib/systemd/system/${unit}`], { input: unitText });
     await host.debian.exec(['systemctl', 'daemon-reload']);
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.setDefaultTimeout(15_000);
-    watchPageErrors(page, errors);
-  }, 180_000);
-
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail') {
-      const shot = join(tmpdir(), `gatehouse-e2e-${context.task.name.replace(/\W+/g, '-')}.png`);
-      await page?.screenshot({ path: shot, fullPage: true }).catch(() => undefined);
-      process.stderr.write(`screenshot of the failed step: ${shot}\n`);
-    }
   });
-
-  afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-  }, 60_000);
 
   it('starts a unit from the page', async () => {
     await signIn(page, host.console.url);

@@ -4,43 +4,25 @@
  * sees the host's figures drawn as charts on the Metrics page. The Services, Network and Power pages have their
  * own browser tests.
  */
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.js';
-import { debianHostAvailable, startManagedHost, type ManagedHost } from '../support/managed-host.js';
-import { signIn, watchPageErrors } from '../support/terminal-page.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserOnManagedHost } from '../support/browser-on-host.js';
+import { debianHostAvailable, type ManagedHost } from '../support/managed-host.js';
+import { signIn } from '../support/terminal-page.js';
 
 const available = debianHostAvailable();
 
 describe.skipIf(!available.ok)(`Users, Software and Metrics pages${available.ok ? '' : ` (skipped: ${available.why})`}`, () => {
+  const env = browserOnManagedHost();
   let host: ManagedHost;
-  let browser: Browser;
   let page: Page;
-  const errors: string[] = [];
+  const errors = env.errors;
 
   beforeAll(async () => {
-    [host, browser] = await Promise.all([startManagedHost(), launchChromium()]);
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.setDefaultTimeout(15_000);
-    watchPageErrors(page, errors);
+    ({ host, page } = env);
     await signIn(page, host.console.url);
     await page.getByRole('link', { name: host.debian.name }).first().click();
-  }, 180_000);
-
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail') {
-      const shot = join(tmpdir(), `gatehouse-e2e-${context.task.name.replace(/\W+/g, '-')}.png`);
-      await page?.screenshot({ path: shot, fullPage: true }).catch(() => undefined);
-      process.stderr.write(`screenshot of the failed step: ${shot}\n`);
-    }
   });
-
-  afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-  }, 60_000);
 
   it('creates a user from the Users page', async () => {
     await page.getByRole('tab', { name: 'Users' }).click();
