@@ -54,11 +54,16 @@ export class HostDirectory extends EventEmitter<{ changed: [HostView]; removed: 
   }
 
   async get(id: string): Promise<HostView> {
-    const [record, target] = await Promise.all([this.#storage.findHost(id), this.#storage.findSshTarget(id)]);
+    const record = await this.#storage.findHost(id);
     if (!record) throw new GatehouseError('not-found', `no host with id ${id}`);
     this.#records.set(id, record);
-    if (target) this.#ssh.set(id, sshView(target));
-    else this.#ssh.delete(id);
+    // Every relayed call reads its host: an agent host costs no second query unless it is known to have an SSH
+    // target too (installed over SSH; list() reads every target, so such hosts are known after the first list).
+    if (record.connection === 'ssh' || this.#ssh.has(id)) {
+      const target = await this.#storage.findSshTarget(id);
+      if (target) this.#ssh.set(id, sshView(target));
+      else this.#ssh.delete(id);
+    }
     return this.view(record);
   }
 

@@ -6,18 +6,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MetricValues } from '../../../modules/metrics/series.js';
 import { againstSqlite, at, HOUR, host, NOW, sshTarget, token, type StorageUnderTest } from './storage-contract-support.js';
 import type { HostRecord, MetricsInput, Storage } from './types.js';
+
 export function fleetStorageContract(name: string, open: () => Promise<StorageUnderTest>): void {
   describe(`storage contract (fleet): ${name}`, () => {
-    let subject: StorageUnderTest;
     let storage: Storage;
-    const extra: Storage[] = [];
 
     beforeEach(async () => {
-      subject = await open();
-      storage = subject.storage;
+      storage = (await open()).storage;
     });
     afterEach(async () => {
-      for (const other of extra.splice(0)) await other.close();
       await storage.close();
     });
 
