@@ -1,10 +1,11 @@
 // The Debian root that tests boot with systemd-nspawn (test/support/nspawn.ts): built once with debootstrap and
 // cached outside the repo, because it takes a minute or two and never changes between runs.
 // `npm test` builds it before vitest starts; `node scripts/debian-root.mjs` builds it (if needed) and prints its path.
+// `node scripts/debian-root.mjs --variant rpm` does the same for a variant root that a few tests boot instead.
 // Node built-ins only: this runs before anything is installed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // Bump when the recipe below changes: a new name means a new build, and a root in use is never replaced under a
@@ -12,9 +13,26 @@ import { fileURLToPath } from 'node:url';
 const recipe = 'bookworm-ssh-v2';
 const packages = ['systemd', 'systemd-sysv', 'dbus', 'openssh-server', 'ca-certificates'];
 
-/** Where the finished root lives (GATEHOUSE_TEST_CACHE overrides the cache folder). */
-export function debianRootPath() {
-  return join(process.env.GATEHOUSE_TEST_CACHE ?? '/var/cache/gatehouse-test', recipe);
+/**
+ * Roots built on the same recipe with more packages, for the few tests that need them; each has its own version
+ * (bump it when its part changes). `rpm`: rpm, rpmbuild, dnf and createrepo_c, so the package module's dnf side
+ * runs for real (test/integration/package-rpm.test.ts). A variant, not the common root: it doubles the root's
+ * size (221 MB → 423 MB) and adds about 20 s to its build, which every other test would pay for nothing.
+ */
+const variants = {
+  rpm: { version: 'v1', packages: ['rpm', 'dnf', 'createrepo-c'], prepare: prepareRpm },
+};
+
+function variantOf(name) {
+  if (name === undefined) return undefined;
+  if (!Object.hasOwn(variants, name)) throw new Error(`no Debian root variant "${name}" (known: ${Object.keys(variants).join(', ')})`);
+  return variants[name];
+}
+
+/** Where the finished root (or a variant of it) lives (GATEHOUSE_TEST_CACHE overrides the cache folder). */
+export function debianRootPath(variant) {
+  const name = variant === undefined ? recipe : `${recipe}-${variant}-${variantOf(variant).version}`;
+  return join(process.env.GATEHOUSE_TEST_CACHE ?? '/var/cache/gatehouse-test', name);
 }
 
 /** Why this machine cannot build or boot the root, or undefined when it can. */
@@ -57,9 +75,9 @@ function run(command, args) {
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed with ${result.status ?? result.signal}`);
 }
 
-/** Make a finished root at debianRootPath() unless one is there; returns its path. Needs root. */
-export function ensureDebianRoot() {
-  const target = debianRootPath();
+/** Make a finished root at debianRootPath(variant) unless one is there; returns its path. Needs root. */
+export function ensureDebianRoot(variant) {
+  const target = debianRootPath(variant);
   if (existsSync(target)) return target;
   const why = debianRootUnavailable();
   if (why) throw new Error(`cannot build the test Debian root: ${why}`);
@@ -68,22 +86,26 @@ export function ensureDebianRoot() {
   // flock(1), not a lock directory: the kernel drops the lock when a builder dies, so a killed run never leaves
   // the next one waiting on a stale lock.
   const self = fileURLToPath(import.meta.url);
-  run('/usr/bin/flock', [join(cache, `.${recipe}.lock`), process.execPath, self, '--locked']);
+  const lock = join(cache, `.${basename(target)}.lock`);
+  run('/usr/bin/flock', [lock, process.execPath, self, '--locked', ...(variant === undefined ? [] : [variant])]);
   if (!existsSync(target)) throw new Error(`building ${target} finished without the root`);
   return target;
 }
 
 /** The build itself, run with the lock held. Builds beside the target and renames, so a half-built root is never used. */
-function buildLocked() {
-  const target = debianRootPath();
+function buildLocked(variant) {
+  const extra = variantOf(variant);
+  const target = debianRootPath(variant);
   if (existsSync(target)) return;
   const building = `${target}.building`;
   rmSync(building, { recursive: true, force: true });
   const mirror = debianMirror();
   const started = Date.now();
   process.stderr.write(`[gatehouse test] debootstrap bookworm from ${mirror} into ${building} (once; cached)…\n`);
-  run('/usr/sbin/debootstrap', ['--variant=minbase', `--include=${packages.join(',')}`, 'bookworm', building, mirror]);
+  const include = [...packages, ...(extra?.packages ?? [])];
+  run('/usr/sbin/debootstrap', ['--variant=minbase', `--include=${include.join(',')}`, 'bookworm', building, mirror]);
   prepare(building);
+  extra?.prepare(building);
   renameSync(building, target);
   process.stderr.write(`[gatehouse test] Debian root ready in ${((Date.now() - started) / 1000).toFixed(0)} s: ${target}\n`);
 }
@@ -116,10 +138,23 @@ function prepare(root) {
   }
 }
 
+/**
+ * The rpm variant set up as on Fedora or RHEL: one system rpm database in /var/lib/rpm (Debian's rpm keeps one
+ * per user in ~/.rpmdb, so it never looks like the system's package manager), and the folder for .repo files.
+ */
+function prepareRpm(root) {
+  mkdirSync(join(root, 'etc/rpm'), { recursive: true });
+  writeFileSync(join(root, 'etc/rpm/macros'), '# Gatehouse test root: the system rpm database, as on Fedora/RHEL.\n%_dbpath /var/lib/rpm\n');
+  mkdirSync(join(root, 'etc/yum.repos.d'), { recursive: true });
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   try {
-    if (process.argv[2] === '--locked') buildLocked();
-    else process.stdout.write(`${ensureDebianRoot()}\n`);
+    const args = process.argv.slice(2);
+    if (args[0] === '--locked') buildLocked(args[1]);
+    else if (args[0] === '--variant') process.stdout.write(`${ensureDebianRoot(args[1])}\n`);
+    else if (args.length === 0) process.stdout.write(`${ensureDebianRoot()}\n`);
+    else throw new Error('usage: node scripts/debian-root.mjs [--variant NAME]');
   } catch (err) {
     process.stderr.write(`gatehouse: ${err.message}\n`);
     process.exit(1);

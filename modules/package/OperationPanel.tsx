@@ -85,8 +85,8 @@ export function OperationPanel({ operation, onCancel, onClose }: { operation: Op
         {operation.state === 'cancelled' && (
           <Alert color="orange" variant="light" p="xs" icon={<IconAlertTriangle size={18} />}>
             <Text size="sm">
-              Cancelled. The package manager was asked to stop; the package list shows whether dpkg needs{' '}
-              <Code>dpkg --configure -a</Code> to finish.
+              Cancelled. The package manager was asked to stop; on apt hosts the package list shows whether dpkg
+              needs <Code>dpkg --configure -a</Code> to finish.
             </Text>
           </Alert>
         )}

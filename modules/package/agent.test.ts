@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultAgentPolicy } from '../kernel/policy.js';
-import { handlers, lockHolder } from './agent.js';
+import { handlers } from './agent.js';
+import { lockHolder } from './locks.js';
 
 const context = { policy: defaultAgentPolicy, signal: new AbortController().signal, actor: undefined };
 const hasDpkg = existsSync('/usr/bin/dpkg-query') && existsSync('/usr/bin/apt-get');

@@ -21,6 +21,16 @@ export const searchQuery = z
 
 export const managers = ['apt', 'dnf', 'yum', 'none'] as const;
 
+/**
+ * A package file already on the host (e.g. uploaded with the Files page): an absolute path without control
+ * characters. The agent resolves it and checks what it really is (a regular .deb or .rpm file) before use.
+ */
+export const packageFilePath = z
+  .string()
+  .max(4096)
+  .regex(/^\//, 'must be an absolute path such as /root/tool_1.0_all.deb')
+  .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain NUL, newlines or other control characters');
+
 const text = (max: number) => z.string().max(max);
 
 export const installedPackageSchema = z.object({
@@ -124,7 +134,7 @@ export const contract = defineModule({
   },
   streams: {
     refresh: {
-      summary: 'Refresh the package index (apt-get update); output streams live.',
+      summary: 'Refresh the package index (apt-get update, dnf makecache); output streams live.',
       permission: 'package.install',
       direction: 'download',
       params: z.object({}).strict().default({}),
@@ -149,6 +159,13 @@ export const contract = defineModule({
       permission: 'package.remove',
       direction: 'download',
       params: z.object({ names, purge: z.boolean().default(false) }).strict(),
+      result: operationResult,
+    },
+    installFile: {
+      summary: 'Install a package file on the host (.deb with apt, .rpm with dnf/yum) with its dependencies; output streams live.',
+      permission: 'package.install',
+      direction: 'download',
+      params: z.object({ path: packageFilePath }).strict(),
       result: operationResult,
     },
   },

@@ -1,13 +1,14 @@
 /**
  * The Software tab, in the manner of Cockpit's Software Updates and Webmin's Software Packages: installed
  * packages (filter, sort by name or size), available updates with security ones marked, a search of the index,
- * a details drawer, and install / update / remove with the package manager's output live and a Cancel button.
- * Remove asks for the package name to be typed. Only what the user's permissions allow is offered.
+ * a details drawer, and install / update / remove / install from a file on the host with the package manager's
+ * output live and a Cancel button. Remove asks for the package name to be typed. Only what the user's
+ * permissions allow is offered. apt/dpkg and dnf/yum hosts get the same page.
  */
 import { useMemo, useRef, useState } from 'react';
 import { Alert, Badge, Button, Code, Group, Stack, Tabs, Text, TextInput } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { IconAlertTriangle, IconRefresh, IconSearch } from '@tabler/icons-react';
+import { IconAlertTriangle, IconFileImport, IconRefresh, IconSearch } from '@tabler/icons-react';
 import type { z } from 'zod';
 import { apiCall } from '../../console/web/src/api.js';
 import { ErrorAlert } from '../../console/web/src/components/ErrorAlert.js';
@@ -19,6 +20,7 @@ import { readModuleStream } from '../../console/web/src/moduleStream.js';
 import { useUser } from '../../console/web/src/session.js';
 import type { ModulePageMeta, ModulePageProps } from '../../console/web/src/types.js';
 import type { contract, InstalledPackage, PackageOperationResult } from './contract.js';
+import { InstallFileDialog } from './InstallFileDialog.js';
 import { OperationPanel, type Operation } from './OperationPanel.js';
 import { PackageDrawer } from './PackageDrawer.js';
 import { RemoveDialog } from './RemoveDialog.js';
@@ -30,7 +32,7 @@ export const meta: ModulePageMeta = { title: 'Software', order: 35 };
 type ListResult = z.output<typeof contract.methods.list.result>;
 type UpgradesResult = z.output<typeof contract.methods.upgrades.result>;
 type SearchResult = z.output<typeof contract.methods.search.result>;
-type StreamName = 'refresh' | 'install' | 'upgrade' | 'remove';
+type StreamName = 'refresh' | 'install' | 'upgrade' | 'remove' | 'installFile';
 
 /** The output kept in the page: the tail of a long upgrade is what matters. */
 const maxOutputChars = 200_000;
@@ -48,6 +50,7 @@ export default function PackagePage({ host }: ModulePageProps) {
   const [sort, setSort] = useState<SortState<SortKey>>({ key: 'name', descending: false });
   const [openName, setOpenName] = useState<string | null>(null);
   const [removeName, setRemoveName] = useState<string | null>(null);
+  const [fileDialog, setFileDialog] = useState(false);
   const [query, setQuery] = useState('');
   const [submitted, setSubmitted] = useState('');
   const [operation, setOperation] = useState<Operation | null>(null);
@@ -97,6 +100,10 @@ export default function PackagePage({ host }: ModulePageProps) {
 
   const install = (name: string) => run('install', { names: [name] }, `Installing ${name}`);
   const upgradeOne = (name: string) => run('upgrade', { names: [name] }, `Updating ${name}`);
+  const installFile = (path: string) => {
+    setFileDialog(false);
+    run('installFile', { path }, `Installing ${path.slice(path.lastIndexOf('/') + 1)}`);
+  };
   const remove = (name: string, purge: boolean) => {
     setRemoveName(null);
     setOpenName(null);
@@ -123,7 +130,7 @@ export default function PackagePage({ host }: ModulePageProps) {
       </Alert>
     );
   }
-  const aptOnly = list.data !== undefined && list.data.manager !== 'apt';
+  const manager = list.data?.manager;
 
   return (
     <Stack gap="sm">
@@ -146,8 +153,17 @@ export default function PackagePage({ host }: ModulePageProps) {
             {securityCount > 0 ? `, ${securityCount} security` : ''}
           </Badge>
         )}
-        {canInstall && !aptOnly && (
+        {canInstall && manager && (
           <Group gap="xs" ml="auto">
+            <Button
+              size="xs"
+              variant="default"
+              leftSection={<IconFileImport size={14} />}
+              disabled={busy || !host.online}
+              onClick={() => setFileDialog(true)}
+            >
+              Install from file…
+            </Button>
             <Button
               size="xs"
               variant="default"
@@ -200,7 +216,7 @@ export default function PackagePage({ host }: ModulePageProps) {
           sort={sort}
           setSort={setSort}
           phone={phone}
-          canRemove={canRemove && !aptOnly}
+          canRemove={canRemove}
           busy={busy}
           onOpen={setOpenName}
           onRemove={setRemoveName}
@@ -296,6 +312,7 @@ export default function PackagePage({ host }: ModulePageProps) {
         onRemove={setRemoveName}
       />
       <RemoveDialog name={removeName} onConfirm={remove} onClose={() => setRemoveName(null)} />
+      <InstallFileDialog opened={fileDialog} manager={manager ?? 'apt'} onInstall={installFile} onClose={() => setFileDialog(false)} />
     </Stack>
   );
 }

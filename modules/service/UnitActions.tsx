@@ -10,7 +10,7 @@ import {
   IconRefresh,
   IconReload,
 } from '@tabler/icons-react';
-import type { ServiceUnit, UnitAction } from './contract.js';
+import { actionsRefusedOnAgentUnit, type ServiceUnit, type UnitAction } from './contract.js';
 import { actionInfo } from './unitLabels.js';
 
 const icons: Record<UnitAction, typeof IconDots> = {
@@ -24,8 +24,11 @@ const icons: Record<UnitAction, typeof IconDots> = {
   unmask: IconLockOpen,
 };
 
-/** Which actions make sense for a unit in its present state; the rest are left out rather than greyed. */
-export function actionsFor(unit: Pick<ServiceUnit, 'active' | 'enabled'>): { run: UnitAction[]; boot: UnitAction[] } {
+/**
+ * Which actions make sense for a unit in its present state; the rest are left out rather than greyed. On the
+ * agent's own unit the ones the agent refuses (they would cut the link) are left out too.
+ */
+export function actionsFor(unit: Pick<ServiceUnit, 'active' | 'enabled'>, isAgentUnit = false): { run: UnitAction[]; boot: UnitAction[] } {
   const masked = unit.enabled.startsWith('masked');
   const running = unit.active === 'active' || unit.active === 'activating' || unit.active === 'reloading';
   const run: UnitAction[] = masked ? (running ? ['stop'] : []) : running ? ['stop', 'restart', 'reload'] : ['start'];
@@ -36,12 +39,23 @@ export function actionsFor(unit: Pick<ServiceUnit, 'active' | 'enabled'>): { run
     else if (unit.enabled === 'disabled') boot.push('enable');
     boot.push('mask');
   }
-  return { run, boot };
+  if (!isAgentUnit) return { run, boot };
+  const allowed = (action: UnitAction) => !actionsRefusedOnAgentUnit.has(action);
+  return { run: run.filter(allowed), boot: boot.filter(allowed) };
 }
 
 /** The row menu: run-time actions, then boot-time ones, mask set apart in red. */
-export function UnitActions({ unit, onAction }: { unit: ServiceUnit; onAction: (unit: ServiceUnit, action: UnitAction) => void }) {
-  const { run, boot } = actionsFor(unit);
+export function UnitActions({
+  unit,
+  isAgentUnit,
+  onAction,
+}: {
+  unit: ServiceUnit;
+  isAgentUnit: boolean;
+  onAction: (unit: ServiceUnit, action: UnitAction) => void;
+}) {
+  const { run, boot } = actionsFor(unit, isAgentUnit);
+  if (run.length === 0 && boot.length === 0) return null;
   const item = (action: UnitAction) => {
     const Icon = icons[action];
     return (

@@ -35,6 +35,7 @@ export function UnitDrawer({
   online,
   unit,
   canControl,
+  isAgentUnit,
   busyAction,
   onAction,
   onClose,
@@ -43,6 +44,7 @@ export function UnitDrawer({
   online: boolean;
   unit: ServiceUnit | null;
   canControl: boolean;
+  isAgentUnit: boolean;
   busyAction: UnitAction | null;
   onAction: (unit: ServiceUnit, action: UnitAction) => void;
   onClose: () => void;
@@ -64,7 +66,7 @@ export function UnitDrawer({
 
   // The details refresh every 5 s; until they arrive, the row's states stand in.
   const state = details.data ?? (unit ? { active: unit.active, sub: unit.sub, enabled: unit.enabled } : null);
-  const actions = state ? actionsFor(state) : { run: [], boot: [] };
+  const actions = state ? actionsFor(state, isAgentUnit) : { run: [], boot: [] };
 
   return (
     <Drawer

@@ -62,6 +62,7 @@ export function UnitTable({
   onOpen,
   onAction,
   canControl,
+  agentUnit,
   empty,
 }: {
   units: ServiceUnit[];
@@ -71,6 +72,8 @@ export function UnitTable({
   onOpen: (unit: ServiceUnit) => void;
   onAction: (unit: ServiceUnit, action: UnitAction) => void;
   canControl: boolean;
+  /** The unit the agent runs in: its row says so and offers only what the agent allows. */
+  agentUnit: string | undefined;
   empty: ReactNode;
 }) {
   const phone = usePhone();
@@ -126,6 +129,11 @@ export function UnitTable({
                   >
                     {unit.name}
                   </Text>
+                  {unit.name === agentUnit && (
+                    <Badge ml={6} size="xs" variant="light" color="blue" radius="sm" tt="none">
+                      Gatehouse agent
+                    </Badge>
+                  )}
                   {/* Below md the description column is hidden; say it here instead. */}
                   {unit.description && (
                     <Text size="xs" c="dimmed" hiddenFrom="md" lineClamp={1}>
@@ -156,7 +164,7 @@ export function UnitTable({
                 )}
                 {canControl && (
                   <Table.Td onClick={(e) => e.stopPropagation()}>
-                    <UnitActions unit={unit} onAction={onAction} />
+                    <UnitActions unit={unit} isAgentUnit={unit.name === agentUnit} onAction={onAction} />
                   </Table.Td>
                 )}
               </Table.Tr>

@@ -50,12 +50,13 @@ export const handlers = defineHandlers(contract, {
   methods: {
     async list(params, context) {
       if (!systemdRunning()) return { units: [], manager: 'none' as const, initScripts: await initScripts() };
-      const units = await listUnits(context.signal);
+      const [units, agentUnit] = await Promise.all([listUnits(context.signal), ownUnit()]);
       const types = params.types ? new Set<string>(params.types) : undefined;
       return {
         units: types ? units.filter((u) => types.has(unitTypeOf(u.name))) : units,
         manager: 'systemd' as const,
         initScripts: [],
+        ...(agentUnit ? { agentUnit } : {}),
       };
     },
 

@@ -82,6 +82,8 @@ export const contract = defineModule({
         /** `systemd` when the host runs it as PID 1; otherwise `none` and `initScripts` is what the host has. */
         manager: z.enum(['systemd', 'none']),
         initScripts: z.array(z.string().max(256)),
+        /** The unit the agent itself runs in, if any: the page leaves out the actions the agent refuses on it. */
+        agentUnit: z.string().max(256).optional(),
       }),
     },
     details: {
@@ -156,3 +158,5 @@ export const contract = defineModule({
 
 export type UnitAction = 'start' | 'stop' | 'restart' | 'reload' | 'enable' | 'disable' | 'mask' | 'unmask';
 export const unitActions: readonly UnitAction[] = ['start', 'stop', 'restart', 'reload', 'enable', 'disable', 'mask', 'unmask'];
+/** What the agent refuses on its own unit: each would cut the link that carries the answer (and any way back). */
+export const actionsRefusedOnAgentUnit: ReadonlySet<UnitAction> = new Set(['stop', 'restart', 'disable', 'mask']);

@@ -244,6 +244,7 @@ export default function ServicePage({ host }: ModulePageProps) {
               onOpen={(unit) => setOpenName(unit.name)}
               onAction={request}
               canControl={canControl}
+              agentUnit={list.data?.agentUnit}
               empty={empty}
             />
           )}
@@ -255,6 +256,7 @@ export default function ServicePage({ host }: ModulePageProps) {
         online={host.online}
         unit={openUnit}
         canControl={canControl}
+        isAgentUnit={openUnit !== null && openUnit.name === list.data?.agentUnit}
         busyAction={busyAction}
         onAction={request}
         onClose={() => setOpenName(null)}

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { GatehouseError } from '../kernel/errors.js';
-import type { ServiceUnit, UnitAction } from './contract.js';
+import { actionsRefusedOnAgentUnit, type ServiceUnit, type UnitAction } from './contract.js';
 
 /** Largest output we take from one systemctl or journalctl run; a full list on a big host is well under. */
 const maxOutputBytes = 32 * 1024 * 1024;
@@ -240,11 +240,9 @@ export async function ownUnit(cgroupFile = '/proc/self/cgroup'): Promise<string 
   return undefined;
 }
 
-/** Actions that would cut the operator off from this host if aimed at the agent's own unit. */
-const selfHarming: ReadonlySet<UnitAction> = new Set(['stop', 'restart', 'disable', 'mask']);
-
+/** True when the action would cut the operator off from this host: aimed at the agent's own unit. */
 export function refusesOwnUnit(action: UnitAction, unit: string, own: string | undefined): boolean {
-  return own !== undefined && unit === own && selfHarming.has(action);
+  return own !== undefined && unit === own && actionsRefusedOnAgentUnit.has(action);
 }
 
 /** Run one unit action; `--no-ask-password` so a missing privilege is an error, not a hang. */

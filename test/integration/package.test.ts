@@ -253,4 +253,34 @@ describe.skipIf(!available.ok)(`package module on a real apt/dpkg host${availabl
     expect(installed.error).toBeUndefined();
     expect(await installedVersion(extra)).toBe('1.1');
   });
+
+  it('installs a local .deb file with its output streamed live, and refuses what is not one', async () => {
+    const local = 'gatehouse-test-local';
+    await buildDeb('files', local, '1.0');
+    const path = `/srv/files/${local}_1.0_all.deb`;
+    const install = await readStream(host, 'installFile', { path });
+    expect(install.error).toBeUndefined();
+    expect(install.end).toMatchObject({ exitCode: 0, cancelled: false, needsConfigure: false });
+    expect(install.text).toContain(`install -- ${path}`);
+    expect(install.text).toContain(`Setting up ${local} (1.0)`);
+    expect(await installedVersion(local)).toBe('1.0');
+    expect(await inside(['cat', `/usr/share/gatehouse-test/${local}.txt`])).toBe(`${local} 1.0`);
+    expect((await host.result('package', 'list')).packages.find((p: any) => p.name === local)).toMatchObject({ version: '1.0', status: 'ii' });
+
+    writeFileSync(join(host.debian.root, 'srv/files/tool-1.0-1.noarch.rpm'), 'not a deb');
+    const refusals: Array<[string, string]> = [
+      ['/srv/files/tool-1.0-1.noarch.rpm', 'invalid-params'],
+      ['/dev/zero', 'invalid-params'],
+      ['/srv/files', 'invalid-params'],
+      ['srv/files/x.deb', 'invalid-params'],
+      ['/srv/files/x.deb\n/etc/passwd', 'invalid-params'],
+      ['/srv/files/missing_1.0_all.deb', 'not-found'],
+    ];
+    for (const [bad, code] of refusals) {
+      const refused = await readStream(host, 'installFile', { path: bad });
+      expect(refused.error?.code, JSON.stringify(bad)).toBe(code);
+      // Nothing ran: the command line is the first thing written once the checks pass.
+      expect(refused.frames.filter((f) => f.type === 'data')).toEqual([]);
+    }
+  });
 });

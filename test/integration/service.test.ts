@@ -204,6 +204,9 @@ describe.skipIf(!available.ok)(`service module on a real systemd host${available
   it("refuses to stop the agent's own unit", async () => {
     const agentUnit = (await host.debian.exec(['sh', '-c', 'systemctl list-units --type=service --no-legend | grep -o "gatehouse[^ ]*\\.service" | head -1'])).stdout.trim();
     expect(agentUnit).not.toBe('');
+    // The list names it, so the page can leave out what would be refused.
+    const list = await host.call('service', 'list', {});
+    expect(list.body.result.agentUnit).toBe(agentUnit);
     const res = await host.call('service', 'stop', { unit: agentUnit });
     expect(res.body.error.code).toBe('forbidden');
     expect((await host.debian.exec(['systemctl', 'is-active', agentUnit])).stdout.trim()).toBe('active');

@@ -30,6 +30,8 @@ export interface DebianHostOptions {
   rootPassword?: string;
   /** Machine name and hostname. Default: `gh-` and random hex. */
   name?: string;
+  /** Boot a variant of the root with more packages (scripts/debian-root.mjs `variants`), e.g. `rpm`. */
+  variant?: 'rpm';
 }
 
 export interface ExecResult {
@@ -81,10 +83,11 @@ export function debianHostAvailable(): { ok: true } | { ok: false; why: string }
   return { ok: true };
 }
 
-/** The cached Debian root, built first if this machine has none yet (a minute or so, once); resolves to its path. */
-export async function ensureDebianRoot(): Promise<string> {
+/** The cached Debian root (or a variant), built first if this machine has none yet (a minute or so, once); resolves to its path. */
+export async function ensureDebianRoot(variant?: 'rpm'): Promise<string> {
   // A child process, so the build holds its lock (flock) even while several test files ask at once.
-  const { stdout } = await run(process.execPath, [join(repoRoot, 'scripts/debian-root.mjs')], { maxBuffer: 16 * 1024 * 1024 });
+  const args = [join(repoRoot, 'scripts/debian-root.mjs'), ...(variant ? ['--variant', variant] : [])];
+  const { stdout } = await run(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 });
   const path = stdout.trim().split('\n').pop() ?? '';
   if (!path || !existsSync(path)) throw new Error(`scripts/debian-root.mjs printed no root: ${stdout}`);
   return path;
@@ -183,7 +186,7 @@ function sshdConfig(port: number, passwords: boolean): string {
 export async function bootDebianHost(options: DebianHostOptions = {}): Promise<TestDebianHost> {
   const available = debianHostAvailable();
   if (!available.ok) throw new Error(`cannot boot a Debian host: ${available.why}`);
-  const image = await ensureDebianRoot();
+  const image = await ensureDebianRoot(options.variant);
   const name = options.name ?? `gh-${randomBytes(4).toString('hex')}`;
   const sshPort = options.sshPort ?? (await freePort());
   // The container's sshd shares the machine's ports: a port already taken would answer for someone else.
