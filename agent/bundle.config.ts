@@ -33,6 +33,8 @@ export default defineConfig({
   // folder above its own (for /usr/local/bin/gatehouse-agent: `npm install --prefix /usr/local node-pty`) when
   // a terminal is first opened, and answers not-supported without it. Every other module works regardless.
   ssr: { noExternal: true, external: ['node-pty'], target: 'node' },
+  // serialport has a native binding too; the shim loads the real one only when a serial line is opened.
+  resolve: { alias: { serialport: fileURLToPath(new URL('./serialport-shim.ts', import.meta.url)) } },
   build: {
     ssr: 'agent/cli.ts',
     outDir: 'dist/agent-bundle',

@@ -11,6 +11,7 @@ import { loadPolicy } from './policy-file.js';
 import { loadModuleHandlers } from './modules.js';
 import { Dispatcher } from './dispatcher.js';
 import { ConsoleConnection } from './connection.js';
+import { AgentTelemetry } from './telemetry.js';
 import { agentVersion } from './version.js';
 import { installService } from './service.js';
 import { log } from './log.js';
@@ -77,17 +78,21 @@ async function main(argv: string[]): Promise<number> {
       const policy = await loadPolicy(policyPath, values.policy !== undefined);
       const dispatcher = new Dispatcher(await loadModuleHandlers(policy), policy);
       log.info('starting', { version: agentVersion, host: identity.hostId, modules: dispatcher.moduleNames.join(','), readOnly: policy.readOnly });
+      // The Modbus gateway polls and queues on its own, with or without a console to send to.
+      const telemetry = dispatcher.moduleNames.includes('modbus') ? await AgentTelemetry.open(dataDir) : undefined;
       return new Promise<number>((resolve) => {
+        const finish = (code: number) => void (telemetry?.close() ?? Promise.resolve()).catch(() => undefined).then(() => resolve(code));
         const connection = new ConsoleConnection(identity, keyPair, dispatcher, policy, {
           onRevoked: (message) => {
             log.error('the console has revoked this host; stopping', { message });
-            resolve(3);
+            finish(3);
           },
+          ...(telemetry ? { telemetry: telemetry.sender } : {}),
         });
         const stop = () => {
           log.info('stopping');
           connection.stop();
-          resolve(0);
+          finish(0);
         };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);

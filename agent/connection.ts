@@ -11,6 +11,7 @@ import { AgentSession } from './session.js';
 import type { Dispatcher } from './dispatcher.js';
 import { HostStatusReader } from './host-status.js';
 import { MetricsReporter } from './metrics-reporter.js';
+import type { TelemetrySender } from './telemetry-sender.js';
 import { agentVersion } from './version.js';
 import { log } from './log.js';
 
@@ -25,6 +26,8 @@ export interface ConnectionEvents {
   onOffline?(reason: string): void;
   /** The console refused this agent for good (revoked); the agent stops instead of knocking forever. */
   onRevoked?(message: string): void;
+  /** Delivers the Modbus gateway's queued telemetry over whichever connection is up. */
+  telemetry?: TelemetrySender;
 }
 
 export class ConsoleConnection {
@@ -98,7 +101,7 @@ export class ConsoleConnection {
       }
       const outcome = this.#handshake(socket, isBinary ? undefined : buffer.toString('utf8'));
       if (outcome === 'welcome') {
-        session = new AgentSession(socket, this.#dispatcher, this.#status, this.#metrics);
+        session = new AgentSession(socket, this.#dispatcher, this.#status, this.#metrics, this.#events.telemetry);
         session.start();
         this.#attempt = 0;
         log.info('connected to console', { console: this.#identity.console, host: this.#identity.hostId });

@@ -16,6 +16,7 @@ import { AgentChannel } from './channel.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { HostStatusReader } from './host-status.js';
 import type { MetricsReporter } from './metrics-reporter.js';
+import type { TelemetrySender } from './telemetry-sender.js';
 import { log } from './log.js';
 
 /** How often the agent reports status while connected. */
@@ -28,15 +29,17 @@ export class AgentSession {
   readonly #dispatcher: Dispatcher;
   readonly #status: HostStatusReader;
   readonly #metrics: MetricsReporter | undefined;
+  readonly #telemetry: TelemetrySender | undefined;
   readonly #channels = new Map<number, AgentChannel>();
   readonly #calls = new Map<number, AbortController>();
   #statusTimer: NodeJS.Timeout | undefined;
 
-  constructor(socket: WebSocket, dispatcher: Dispatcher, status: HostStatusReader, metrics?: MetricsReporter) {
+  constructor(socket: WebSocket, dispatcher: Dispatcher, status: HostStatusReader, metrics?: MetricsReporter, telemetry?: TelemetrySender) {
     this.#socket = socket;
     this.#dispatcher = dispatcher;
     this.#status = status;
     this.#metrics = metrics;
+    this.#telemetry = telemetry;
   }
 
   start(): void {
@@ -44,12 +47,14 @@ export class AgentSession {
     this.#statusTimer = setInterval(() => void this.#reportStatus(), statusIntervalMs);
     this.#statusTimer.unref();
     this.#metrics?.attach((samples) => this.#send({ type: 'metrics', samples }));
+    this.#telemetry?.attach((frame) => this.#send({ type: 'telemetry', ...frame }));
   }
 
   /** The connection is gone: cancel everything in flight. */
   stop(): void {
     clearInterval(this.#statusTimer);
     this.#metrics?.detach();
+    this.#telemetry?.detach();
     for (const call of this.#calls.values()) call.abort();
     this.#calls.clear();
     for (const channel of this.#channels.values()) channel.cancel('connection to the console lost');
@@ -103,6 +108,9 @@ export class AgentSession {
         this.#send({ type: 'pong', ts: frame.ts });
         return;
       case 'pong':
+        return;
+      case 'telemetry-ack':
+        this.#telemetry?.acknowledged(frame.stream, frame.seq);
         return;
       case 'error':
         log.warn('console reported an error', { code: frame.code, message: frame.message });

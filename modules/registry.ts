@@ -13,8 +13,9 @@ import { contract as metricsContract } from './metrics/contract.js';
 import { contract as networkContract } from './network/contract.js';
 import { contract as powerContract } from './power/contract.js';
 import { contract as packageContract } from './package/contract.js';
+import { contract as modbusContract } from './modbus/contract.js';
 
-export const moduleContracts: readonly ModuleContract[] = [processContract, fileContract, terminalContract, userContract, groupContract, serviceContract, metricsContract, networkContract, powerContract, packageContract];
+export const moduleContracts: readonly ModuleContract[] = [processContract, fileContract, terminalContract, userContract, groupContract, serviceContract, metricsContract, networkContract, powerContract, packageContract, modbusContract];
 
 export function findContract(name: string): ModuleContract | undefined {
   return moduleContracts.find((c) => c.name === name);

@@ -10,8 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../console/server/config.js';
 import { startConsole, type RunningConsole } from '../console/server/server.js';
+import { ensureDemoSite, startDemoPlant, type DemoPlant } from './demo-plant.js';
 
 const distRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** The repository: the demo profile is read from its source tree, which npm start always has. */
+const packageRoot = resolve(distRoot, '..');
 const agentCli = join(distRoot, 'agent', 'cli.js');
 
 function prefixed(child: ChildProcess, label: string): void {
@@ -55,12 +58,24 @@ async function main(): Promise<void> {
   const agent = spawn(process.execPath, [agentCli, 'run', '--data', agentData], { stdio: ['ignore', 'pipe', 'pipe'] });
   prefixed(agent, '[agent]');
 
+  let plant: DemoPlant | undefined;
+  if (process.env.GATEHOUSE_DEMO !== '0') {
+    try {
+      plant = await startDemoPlant(distRoot);
+      const identity = JSON.parse(await readFile(join(agentData, 'identity.json'), 'utf8')) as { hostId: string };
+      await ensureDemoSite(running.services, packageRoot, identity.hostId, plant.tcpPort);
+    } catch (err) {
+      process.stderr.write(`the demo plant did not start: ${(err as Error).message}\n`);
+    }
+  }
+
   const lines = [
     '',
     `  Gatehouse is running at ${running.url}  (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
     running.generatedAdminPassword
       ? `  Log in as "admin" with password: ${running.generatedAdminPassword}\n  (generated now and shown once; set GATEHOUSE_ADMIN_PASSWORD before the first start to choose it)`
       : '  Log in as "admin".',
+    ...(plant ? [`  Demo plant "Demo water works": ${running.url}/sites/demo  (simulator on Modbus TCP port ${plant.tcpPort}; GATEHOUSE_DEMO=0 leaves it out)`] : []),
     `  Data: ${config.dataDir}      Stop: Ctrl-C`,
     '',
   ];
@@ -72,6 +87,7 @@ async function main(): Promise<void> {
     stopping = true;
     process.stdout.write('\nStopping Gatehouse…\n');
     agent.kill('SIGTERM');
+    plant?.stop();
     await Promise.race([new Promise((r) => agent.once('exit', r)), new Promise((r) => setTimeout(r, 5_000))]);
     await running.close();
     process.exit(code);

@@ -17,6 +17,7 @@ import { enrollmentTokenRoutes, enrollRoutes } from './routes/enrollment.js';
 import { fileRoutes } from './routes/files.js';
 import { hostRoutes } from './routes/hosts.js';
 import { fleetMetricsRoutes, hostMetricsRoutes } from './routes/metrics.js';
+import { siteRoutes } from './routes/sites.js';
 import { moduleRoutes } from './routes/modules.js';
 import { recordingRoutes } from './routes/recordings.js';
 import { sessionRoutes } from './routes/session.js';
@@ -68,6 +69,7 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.route('/api/ssh-hosts', sshHostRoutes(services));
   app.route('/api/enrollment-tokens', enrollmentTokenRoutes(services));
   app.route('/api/audit', auditRoutes(services));
+  app.route('/api/sites', siteRoutes(services));
   app.route('/api/recordings', recordingRoutes(services));
   app.route('/api/modules', moduleRoutes());
   app.all('/api/*', (c) => problemResponse(c, 'not-found', `no API route ${c.req.method} ${c.req.path}`));

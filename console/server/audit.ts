@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { createHash } from 'node:crypto';
 import type { AuditEntry, AuditInput, Storage } from './storage/types.js';
-import { canonicalJson } from './storage/canonical-json.js';
+import { canonicalJson } from '../../modules/kernel/canonical-json.js';
 
 export type AuditRecord = Omit<AuditInput, 'at' | 'paramsDigest' | 'detail' | 'address' | 'hostId' | 'hostName'> &
   Partial<Pick<AuditInput, 'paramsDigest' | 'detail' | 'address' | 'hostId' | 'hostName'>>;

@@ -18,6 +18,13 @@ interface Viewer {
   socket: WebSocket;
   user: UserRecord;
   sessionId: string;
+  /** The site whose readings this page shows, if any (`watch-site`); one at a time per socket. */
+  site?: string;
+}
+
+/** Readings of a site's tags as they arrive: `site-tags` messages to the pages watching that site. */
+export interface SiteReadingsSource {
+  on(event: 'readings', listener: (siteId: string, readings: unknown[]) => void): unknown;
 }
 
 /** How often open sockets are checked against their sessions, so an expired session stops receiving updates. */
@@ -39,6 +46,18 @@ export class LiveUpdates {
     audit.on('appended', (entry) => this.#broadcast({ type: 'audit', entry }, (v) => roleMay(v.user.role, 'audit.read')));
   }
 
+  /** Forward a site's new readings to the pages watching it. */
+  watchSites(source: SiteReadingsSource): void {
+    source.on('readings', (siteId, readings) => {
+      let text: string | undefined;
+      for (const viewer of this.#viewers) {
+        if (viewer.site !== siteId) continue;
+        text ??= JSON.stringify({ type: 'site-tags', siteId, tags: readings });
+        sendText(viewer, text);
+      }
+    });
+  }
+
   get viewerCount(): number {
     return this.#viewers.size;
   }
@@ -55,8 +74,12 @@ export class LiveUpdates {
         return;
       }
       try {
-        const message = JSON.parse(String(data)) as { type?: unknown };
+        const message = JSON.parse(String(data)) as { type?: unknown; siteId?: unknown };
         if (message.type === 'ping') send(viewer, { type: 'pong' });
+        else if (message.type === 'watch-site' && typeof message.siteId === 'string' && /^[a-z0-9][a-z0-9-]{0,62}$/.test(message.siteId)) {
+          if (roleMay(viewer.user.role, 'site.read')) viewer.site = message.siteId;
+          else send(viewer, { type: 'error', code: 'forbidden', message: `your role (${viewer.user.role}) does not allow site.read` });
+        } else if (message.type === 'unwatch-site') delete viewer.site;
         else send(viewer, { type: 'error', code: 'bad-request', message: 'unknown message type' });
       } catch {
         send(viewer, { type: 'error', code: 'bad-request', message: 'not JSON' });

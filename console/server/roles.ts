@@ -21,17 +21,22 @@ export function roleAllows(role: RoleId, permission: string, risk: Risk): boolea
     case 'viewer':
       return risk === 'read';
     case 'plant-operator':
-      return false;
+      // Equipment only: watch it and change setpoints within each tag's write rule; nothing on the OS.
+      return module === 'modbus' && (risk === 'read' || permission === 'modbus.write');
     default:
       return false;
   }
 }
 
 /** Console-level actions that are not module methods. */
-export type ConsoleAction = 'host.manage' | 'enrollment.manage' | 'audit.read' | 'ssh.manage';
+export type ConsoleAction = 'host.manage' | 'enrollment.manage' | 'audit.read' | 'ssh.manage' | 'site.read' | 'site.manage';
+
+/** Who watches plants: everyone but the OS-only system operator (deny by default). */
+const siteReaders: readonly RoleId[] = ['plant-operator', 'on-call', 'auditor', 'viewer'];
 
 export function roleMay(role: RoleId, action: ConsoleAction): boolean {
   if (role === 'administrator') return true;
+  if (action === 'site.read') return siteReaders.includes(role);
   return action === 'audit.read' && role === 'auditor';
 }
 

@@ -19,8 +19,13 @@ import { LiveUpdates } from './live.js';
 import { ConsoleEvents } from './events.js';
 import { Baselines } from './drift/baselines.js';
 import { Relay } from './relay.js';
-import { openSqliteStorage } from './storage/sqlite.js';
+import { openSqliteStorage, sqliteConnections } from './storage/sqlite.js';
 import { MetricsHistoryService } from './metrics/history.js';
+import { SiteService } from './sites/sites.js';
+import { SiteStore } from './sites/store.js';
+import { TelemetryIntake } from './sites/telemetry-intake.js';
+import { TelemetryStore } from './telemetry/store.js';
+import { startTelemetryUpkeep } from './telemetry/upkeep.js';
 import { loadTls } from './tls.js';
 import { upgradeHandler } from './upgrade.js';
 import { TerminalGateway } from './terminal/gateway.js';
@@ -63,6 +68,11 @@ export async function startConsole(config: ConsoleConfig): Promise<RunningConsol
   const live = new LiveUpdates(hosts, audit, storage);
   const metrics = new MetricsHistoryService({ storage, hosts, hub, retention: config.metricsRetention });
   metrics.start();
+  const sqlite = sqliteConnections.get(storage.db);
+  const telemetry = new TelemetryStore(storage.db, sqlite ? { sqlite } : {});
+  const telemetryIntake = new TelemetryIntake({ store: telemetry, hub });
+  telemetryIntake.start();
+  const stopTelemetryUpkeep = startTelemetryUpkeep(telemetry);
   const vault = await Vault.open(config.masterKeyFile ?? join(config.dataDir, 'master.key'));
   const sshHosts = new SshHosts({ storage, vault, hosts, audit });
   const relay = new Relay(hosts, hub, audit, {
@@ -76,6 +86,9 @@ export async function startConsole(config: ConsoleConfig): Promise<RunningConsol
   await storage.failUnfinishedRecordings(new Date().toISOString());
   const terminals = new TerminalGateway({ relay, hosts, storage, dataDir: config.dataDir, recordInput: config.recordInput, audit, events, recordingFailure: config.recordingFailure });
   const enrollment = new Enrollment(storage, fingerprint);
+  const sites = new SiteService({ store: new SiteStore(storage.db), telemetry, hosts, hub, relay, audit, intake: telemetryIntake });
+  await sites.start();
+  live.watchSites(sites);
   const agentBundle = join(packageRoot(), 'dist', 'agent-bundle', 'gatehouse-agent.mjs');
   const services: Services = {
     storage,
@@ -86,6 +99,8 @@ export async function startConsole(config: ConsoleConfig): Promise<RunningConsol
     audit,
     live,
     metrics,
+    telemetry,
+    sites,
     terminals,
     events,
     baselines: new Baselines({ storage, relay, audit }),
@@ -134,11 +149,15 @@ export async function startConsole(config: ConsoleConfig): Promise<RunningConsol
     close: async () => {
       clearInterval(sweeper);
       metrics.stop();
+      telemetryIntake.stop();
       live.closeAll();
       await terminals.closeAll();
       hub.closeAll();
       await relay.flushAudits();
       await metrics.flush();
+      await telemetryIntake.settled();
+      await stopTelemetryUpkeep();
+      await telemetry.flush();
       await new Promise<void>((r) => {
         server.close(() => r());
         server.closeAllConnections();

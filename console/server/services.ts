@@ -8,6 +8,8 @@ import type { Baselines } from './drift/baselines.js';
 import type { HostDirectory } from './hosts.js';
 import type { LiveUpdates } from './live.js';
 import type { MetricsHistoryService } from './metrics/history.js';
+import type { SiteService } from './sites/sites.js';
+import type { TelemetryStore } from './telemetry/store.js';
 import type { Relay } from './relay.js';
 import type { RoleId, Storage } from './storage/types.js';
 import type { HostNames } from './http/host-check.js';
@@ -26,6 +28,10 @@ export interface Services {
   live: LiveUpdates;
   /** Metrics history: stores what agents push, answers charts and the fleet overview. */
   metrics: MetricsHistoryService;
+  /** Telemetry history (Modbus tag readings from gateways). */
+  telemetry: TelemetryStore;
+  /** Sites, their gateways' profiles, their tags, trends and setpoint writes. */
+  sites: SiteService;
   terminals: TerminalGateway;
   /** Approved baselines and drift from them. */
   baselines: Baselines;

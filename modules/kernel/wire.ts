@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { problemCodes } from './errors.js';
 import { hostStatusSchema } from './host-status.js';
 import { maxSamplesPerFrame, metricsSampleSchema } from './metrics-sample.js';
+import { maxBatchesPerFrame, telemetryBatchSchema, telemetryLossSchema } from './telemetry.js';
 import { agentPolicySchema } from './policy.js';
 
 /** Largest text frame either side accepts; a process list or a 1 MiB text file fits with room for JSON escaping. */
@@ -113,6 +114,25 @@ export const statusFrame = z.object({ type: z.literal('status'), status: hostSta
 /** Metrics history samples (10 s apart), sent unprompted; a batch after a reconnect replays what queued. */
 export const metricsFrame = z.object({ type: z.literal('metrics'), samples: z.array(metricsSampleSchema).min(1).max(maxSamplesPerFrame) });
 
+/**
+ * Telemetry batches from the agent's on-disk queue, oldest first, sent unprompted; after a reconnect the first
+ * frames replay what queued while away. `stream` names the agent's queue (a new disk is a new stream), `loss`
+ * reports batches the queue had to drop, once.
+ */
+export const telemetryFrame = z.object({
+  type: z.literal('telemetry'),
+  stream: z.string().regex(/^[0-9a-f]{8,64}$/),
+  batches: z.array(telemetryBatchSchema).min(1).max(maxBatchesPerFrame),
+  loss: telemetryLossSchema.optional(),
+});
+
+/** The console stored every batch of `stream` up to and including `seq`; the agent may forget them. */
+export const telemetryAckFrame = z.object({
+  type: z.literal('telemetry-ack'),
+  stream: z.string().regex(/^[0-9a-f]{8,64}$/),
+  seq: z.number().int().nonnegative(),
+});
+
 export const consoleToAgentFrame = z.discriminatedUnion('type', [
   helloFrame,
   welcomeFrame,
@@ -125,6 +145,7 @@ export const consoleToAgentFrame = z.discriminatedUnion('type', [
   pingFrame,
   pongFrame,
   errorFrame,
+  telemetryAckFrame,
 ]);
 export type ConsoleToAgentFrame = z.infer<typeof consoleToAgentFrame>;
 
@@ -140,6 +161,7 @@ export const agentToConsoleFrame = z.discriminatedUnion('type', [
   pongFrame,
   statusFrame,
   metricsFrame,
+  telemetryFrame,
 ]);
 export type AgentToConsoleFrame = z.infer<typeof agentToConsoleFrame>;
 

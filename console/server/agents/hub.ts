@@ -13,7 +13,7 @@ import type { MetricsSample } from '../../../modules/kernel/metrics-sample.js';
 import type { ProblemCode } from '../../../modules/kernel/errors.js';
 import { authFrame, authMessage, type ConsoleToAgentFrame } from '../../../modules/kernel/wire.js';
 import type { Storage } from '../storage/types.js';
-import { AgentLink } from './link.js';
+import { AgentLink, type TelemetryFrame } from './link.js';
 import { log } from '../log.js';
 
 const handshakeTimeoutMs = 10_000;
@@ -24,6 +24,7 @@ export interface HubEvents {
   offline: [string];
   status: [string, HostStatus];
   metrics: [string, MetricsSample[]];
+  telemetry: [string, TelemetryFrame];
 }
 
 export class AgentHub extends EventEmitter<HubEvents> {
@@ -116,6 +117,7 @@ export class AgentHub extends EventEmitter<HubEvents> {
     this.#links.set(host.id, link);
     link.on('status', (status) => this.emit('status', host.id, status));
     link.on('metrics', (samples) => this.emit('metrics', host.id, samples));
+    link.on('telemetry', (frame) => this.emit('telemetry', host.id, frame));
     link.once('closed', (reason) => {
       if (this.#links.get(host.id) === link) {
         this.#links.delete(host.id);

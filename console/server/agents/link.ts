@@ -8,6 +8,14 @@ import type WebSocket from 'ws';
 import { GatehouseError } from '../../../modules/kernel/errors.js';
 import type { HostStatus } from '../../../modules/kernel/host-status.js';
 import type { MetricsSample } from '../../../modules/kernel/metrics-sample.js';
+import type { TelemetryBatch, TelemetryLoss } from '../../../modules/kernel/telemetry.js';
+
+/** Telemetry batches as an agent sent them, after the frame's schema check. */
+export interface TelemetryFrame {
+  stream: string;
+  batches: TelemetryBatch[];
+  loss?: TelemetryLoss;
+}
 import type { AgentPolicy } from '../../../modules/kernel/policy.js';
 import {
   agentToConsoleFrame,
@@ -43,6 +51,7 @@ export interface AgentLinkInfo {
 export interface AgentLinkEvents {
   status: [HostStatus];
   metrics: [MetricsSample[]];
+  telemetry: [TelemetryFrame];
   closed: [string];
 }
 
@@ -161,6 +170,9 @@ export class AgentLink extends EventEmitter<AgentLinkEvents> {
       case 'metrics':
         this.emit('metrics', frame.samples);
         return;
+      case 'telemetry':
+        this.emit('telemetry', { stream: frame.stream, batches: frame.batches, ...(frame.loss ? { loss: frame.loss } : {}) });
+        return;
       case 'ping':
         this.#send({ type: 'pong', ts: frame.ts });
         return;
@@ -196,6 +208,11 @@ export class AgentLink extends EventEmitter<AgentLinkEvents> {
     for (const channel of this.#channels.values()) channel.cancel(`the host went offline (${reason})`, false);
     this.#channels.clear();
     this.emit('closed', reason);
+  }
+
+  /** Tell the agent its telemetry up to `seq` is stored, so it may free that part of its disk queue. */
+  acknowledgeTelemetry(stream: string, seq: number): void {
+    this.#send({ type: 'telemetry-ack', stream, seq });
   }
 
   #send(frame: ConsoleToAgentFrame): void {

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { GatehouseError } from '../../../modules/kernel/errors.js';
 import type { AuditTrail } from '../audit.js';
 import type { Caller, Relay } from '../relay.js';
-import { canonicalJson } from '../storage/canonical-json.js';
+import { canonicalJson } from '../../../modules/kernel/canonical-json.js';
 import type { Storage } from '../storage/types.js';
 import { compareFacts, driftCount, factCategories, factReaders, hostFactsSchema, type Drift, type FactCategory, type HostFacts } from './facts.js';
 

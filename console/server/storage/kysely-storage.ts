@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Kysely, Updateable } from 'kysely';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../../../modules/kernel/canonical-json.js';
 import { migrateToLatest } from './migrate.js';
 import { bucketStart, hourMs, mergeBuckets, minuteMs, pointBucket } from '../metrics/rollup.js';
 import {

@@ -8,6 +8,8 @@ import * as recordings from './migrations/002-recordings.js';
 import * as sshHosts from './migrations/003-ssh-hosts.js';
 import * as metrics from './migrations/004-metrics.js';
 import * as baselines from './migrations/005-baselines.js';
+import * as telemetry from './migrations/006-telemetry.js';
+import * as sites from './migrations/007-sites.js';
 
 /** Every migration, by name; names sort in the order they must run. Append only: never rename or edit one. */
 const migrations: Record<string, Migration> = {
@@ -16,6 +18,8 @@ const migrations: Record<string, Migration> = {
   '003-ssh-hosts': sshHosts,
   '004-metrics': metrics,
   '005-baselines': baselines,
+  '006-telemetry': telemetry,
+  '007-sites': sites,
 };
 
 /**

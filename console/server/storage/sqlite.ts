@@ -6,10 +6,15 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { KyselyStorage } from './kysely-storage.js';
 import type { Database } from './schema.js';
-import type { Storage } from './types.js';
 
 /** How long a statement waits for another connection's write lock before failing with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * The better-sqlite3 connection behind each Kysely handle made here: telemetry ingest uses its prepared
+ * statements directly on the embedded store, where Kysely's per-row overhead would halve the throughput.
+ */
+export const sqliteConnections = new WeakMap<Kysely<Database>, BetterSqlite3.Database>();
 
 /** A Kysely handle on an SQLite file (or ':memory:'), configured but not migrated. */
 export function createSqliteKysely(file: string): Kysely<Database> {
@@ -20,11 +25,13 @@ export function createSqliteKysely(file: string): Kysely<Database> {
   sqlite.pragma('foreign_keys = ON');
   // A second process on the file (a CLI `audit verify`, a backup) should make us wait briefly, not fail.
   sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  sqliteConnections.set(db, sqlite);
+  return db;
 }
 
 /** Open (creating if needed) the SQLite store at `file` and bring its schema up to date. */
-export async function openSqliteStorage(file: string): Promise<Storage> {
+export async function openSqliteStorage(file: string): Promise<KyselyStorage> {
   const storage = new KyselyStorage(createSqliteKysely(file));
   try {
     await storage.migrate();

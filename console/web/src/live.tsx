@@ -7,12 +7,20 @@ import { createContext, useContext, useEffect, useRef, useState, type ReactNode 
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { api } from './api.js';
 import type { AuditEntry, Host, LiveMessage } from './types.js';
+import type { z } from 'zod';
+import type { siteTagsLiveSchema } from '../../../modules/modbus/site-api.js';
 
 export type LiveStatus = 'connecting' | 'open' | 'reconnecting';
+
+/** Changed tags of a watched site, as the console pushes them. */
+export type SiteTagsLive = z.infer<typeof siteTagsLiveSchema>;
+export type SiteTagsListener = (tags: SiteTagsLive['tags']) => void;
 
 interface LiveContextValue {
   status: LiveStatus;
   subscribeAudit(listener: (entry: AuditEntry) => void): () => void;
+  /** Receive a site's changed tags until the returned function is called; survives reconnects. */
+  watchSite(siteId: string, listener: SiteTagsListener): () => void;
 }
 
 const LiveContext = createContext<LiveContextValue | null>(null);
@@ -50,6 +58,9 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const [status, setStatus] = useState<LiveStatus>('connecting');
   const auditListeners = useRef(new Set<(entry: AuditEntry) => void>());
+  const siteListeners = useRef(new Map<string, Set<SiteTagsListener>>());
+  // The socket of the moment, for watchSite to speak on; null while there is none open.
+  const sendRef = useRef<((message: object) => void) | null>(null);
 
   useEffect(() => {
     let socket: WebSocket | undefined;
@@ -58,8 +69,11 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     let attempt = 0;
     let stopped = false;
 
-    const handle = (message: LiveMessage) => {
+    const handle = (message: LiveMessage | SiteTagsLive) => {
       switch (message.type) {
+        case 'site-tags':
+          for (const listener of siteListeners.current.get(message.siteId) ?? []) listener(message.tags);
+          break;
         case 'hosts':
           storeHosts(queryClient, message.hosts);
           break;
@@ -78,6 +92,10 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       socket = new WebSocket(liveUrl());
       socket.onopen = () => {
         attempt = 0;
+        const open = socket;
+        sendRef.current = (message) => open?.readyState === WebSocket.OPEN && open.send(JSON.stringify(message));
+        // A new socket knows nothing of what the page watched on the old one.
+        for (const siteId of siteListeners.current.keys()) sendRef.current({ type: 'watch-site', siteId });
         setStatus('open');
         // Some proxies close idle sockets; a ping every 25 s keeps the path warm.
         pingTimer = setInterval(() => socket?.readyState === WebSocket.OPEN && socket.send('{"type":"ping"}'), 25_000);
@@ -92,6 +110,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       };
       socket.onclose = () => {
         clearInterval(pingTimer);
+        sendRef.current = null;
         if (stopped) return;
         setStatus('reconnecting');
         // A refused upgrade looks like any other close; asking for the session tells a dead session
@@ -105,6 +124,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     connect();
     return () => {
       stopped = true;
+      sendRef.current = null;
       clearTimeout(retryTimer);
       clearInterval(pingTimer);
       socket?.close();
@@ -118,6 +138,23 @@ export function LiveProvider({ children }: { children: ReactNode }) {
         auditListeners.current.delete(listener);
       };
     },
+    watchSite(siteId, listener) {
+      let listeners = siteListeners.current.get(siteId);
+      if (!listeners) {
+        listeners = new Set();
+        siteListeners.current.set(siteId, listeners);
+        sendRef.current?.({ type: 'watch-site', siteId });
+      }
+      listeners.add(listener);
+      return () => {
+        const current = siteListeners.current.get(siteId);
+        if (!current?.delete(listener) || current.size > 0) return;
+        siteListeners.current.delete(siteId);
+        sendRef.current?.({ type: 'unwatch-site' });
+        // The console keeps one watched site per socket; another page still watching asks again.
+        for (const other of siteListeners.current.keys()) sendRef.current?.({ type: 'watch-site', siteId: other });
+      };
+    },
   });
 
   return <LiveContext.Provider value={{ status, ...value.current }}>{children}</LiveContext.Provider>;
@@ -125,6 +162,17 @@ export function LiveProvider({ children }: { children: ReactNode }) {
 
 export function useLiveStatus(): LiveStatus {
   return useContext(LiveContext)?.status ?? 'connecting';
+}
+
+/**
+ * Receive the changed tags of `siteId` while the component is mounted: sends `watch-site` (again after every
+ * reconnect) and `unwatch-site` when the last watcher leaves.
+ */
+export function useWatchSite(siteId: string, listener: SiteTagsListener): void {
+  const watchSite = useContext(LiveContext)?.watchSite;
+  const latest = useRef(listener);
+  latest.current = listener;
+  useEffect(() => watchSite?.(siteId, (tags) => latest.current(tags)), [watchSite, siteId]);
 }
 
 /** Run `listener` for every new audit entry the console announces while the component is mounted. */

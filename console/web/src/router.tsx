@@ -16,6 +16,19 @@ import { NotFoundPage } from './pages/NotFoundPage.js';
 import { OverviewPage } from './pages/OverviewPage.js';
 import { RecordingsPage } from './pages/RecordingsPage.js';
 import { SessionProvider, useSession } from './session.js';
+import { SitePage } from './sites/SitePage.js';
+import { SitesPage } from './sites/SitesPage.js';
+
+// uPlot comes with the trend page; the site pages themselves do not need it.
+const TrendPage = lazy(() => import('./sites/TrendPage.js').then((m) => ({ default: m.TrendPage })));
+
+function LazyTrendPage() {
+  return (
+    <Suspense fallback={<Skeleton height={480} radius="md" aria-label="Loading the trend" />}>
+      <TrendPage />
+    </Suspense>
+  );
+}
 
 // The player brings xterm.js; only those who replay a recording load it.
 const RecordingPlayerPage = lazy(() => import('./pages/RecordingPlayerPage.js'));
@@ -72,6 +85,9 @@ export const router = createBrowserRouter([
           { path: 'hosts/:hostId', element: <HostPage /> },
           { path: 'hosts/:hostId/:module', element: <HostPage /> },
           { path: 'overview', element: <OverviewPage /> },
+          { path: 'sites', element: <SitesPage /> },
+          { path: 'sites/:siteId', element: <SitePage /> },
+          { path: 'sites/:siteId/trend', element: <LazyTrendPage /> },
           { path: 'audit', element: <AuditPage /> },
           { path: 'recordings', element: <RecordingsPage /> },
           { path: 'recordings/:recordingId', element: <LazyRecordingPlayer /> },

@@ -1,6 +1,6 @@
 import { AppShell, Burger, Group, NavLink, ScrollArea, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconChartLine, IconListDetails, IconServer2, IconVideo } from '@tabler/icons-react';
+import { IconBuildingFactory2, IconChartLine, IconListDetails, IconServer2, IconVideo } from '@tabler/icons-react';
 import { NavLink as RouterNavLink, Outlet, useLocation } from 'react-router';
 import { useEffect } from 'react';
 import { appHeaderHeight, appNavbarWidth } from '../theme.js';
@@ -21,6 +21,7 @@ interface NavigationItem {
 
 const navigation: NavigationItem[] = [
   { to: '/', label: 'Hosts', icon: IconServer2, matches: (path) => path === '/' || path.startsWith('/hosts') },
+  { to: '/sites', label: 'Sites', icon: IconBuildingFactory2, matches: (path) => path.startsWith('/sites'), permission: 'site.read' },
   { to: '/overview', label: 'Overview', icon: IconChartLine, matches: (path) => path.startsWith('/overview'), permission: 'metrics.read' },
   { to: '/audit', label: 'Audit log', icon: IconListDetails, matches: (path) => path.startsWith('/audit') },
   { to: '/recordings', label: 'Recordings', icon: IconVideo, matches: (path) => path.startsWith('/recordings'), permission: 'audit.read' },

@@ -1,0 +1,74 @@
+import { GatehouseError } from '../kernel/errors.js';
+import type { ModbusBus } from './bus.js';
+import { decodeTag, encodeTag, registerCount } from './codec.js';
+import type { Device, Tag } from './profile.js';
+import { checkWrite } from './write-rule.js';
+
+export interface WriteResult {
+  tag: string;
+  previous: number | boolean | null;
+  requested: number | boolean;
+  readBack: number | boolean | null;
+  outcome: 'confirmed' | 'mismatch' | 'unknown';
+  ts: number;
+}
+
+/**
+ * Setpoint writes (SECURITY.md rule 9). The write rule is checked before anything reaches the bus; the write
+ * goes through the bus's own queue (ahead of polls, never beside them); the value is read back and compared.
+ * A write is never retried: if the answer is lost, the device may or may not have taken it, and the operator
+ * must see "unknown" and decide, not have the gateway guess.
+ */
+export class SetpointWriter {
+  readonly #lastWriteAt = new Map<string, number>();
+
+  constructor(
+    private readonly buses: ReadonlyMap<string, ModbusBus>,
+    private readonly now: () => number,
+  ) {}
+
+  async write(device: Device, tag: Tag, value: number | boolean, current: number | boolean | null): Promise<WriteResult> {
+    const lastWriteAt = this.#lastWriteAt.get(tag.name);
+    checkWrite(tag, value, { current, ...(lastWriteAt !== undefined ? { lastWriteAt } : {}), now: this.now() });
+    const bus = this.buses.get(device.bus);
+    if (!bus) throw new GatehouseError('internal-error', `bus ${device.bus} is not running`, { module: 'modbus', tag: tag.name });
+    const words = encodeTag(tag, value);
+    // The rate limit counts attempts, not successes: a write whose answer was lost still went to the device.
+    this.#lastWriteAt.set(tag.name, this.now());
+    let sent = true;
+    try {
+      await bus.write(device.unitId, tag.area, tag.address, words);
+    } catch (err) {
+      // A refusal by the device (an exception response) means nothing was written; anything else is unknown.
+      if (err instanceof GatehouseError && err.code !== 'timeout' && err.code !== 'unreachable') throw err;
+      sent = false;
+    }
+    let readBack: number | boolean | null = null;
+    try {
+      const data = await bus.read(device.unitId, tag.area, tag.address, registerCount(tag), { priority: 'write' });
+      readBack = decodeTag(tag, data);
+    } catch {
+      readBack = null;
+    }
+    const outcome = readBack === null ? 'unknown' : matches(tag, value, readBack) ? 'confirmed' : sent ? 'mismatch' : 'unknown';
+    return { tag: tag.name, previous: current, requested: value, readBack, outcome, ts: this.now() };
+  }
+}
+
+/**
+ * Whether a read-back is the value asked for. A scaled integer register cannot hold every engineering value,
+ * so "equal" means within half a raw step; a float32 within its precision.
+ */
+export function matches(tag: Tag, requested: number | boolean, readBack: number | boolean): boolean {
+  if (typeof requested === 'boolean' || typeof readBack === 'boolean') return requested === readBack;
+  const step = rawStep(tag);
+  const tolerance = tag.type === 'float32' ? Math.max(Math.abs(requested) * 1e-6, 1e-6) : tag.type === 'float64' ? 1e-9 : step / 2 + 1e-9;
+  return Math.abs(requested - readBack) <= tolerance;
+}
+
+function rawStep(tag: Tag): number {
+  const scaling = tag.scaling;
+  if (!scaling) return 1;
+  if ('gain' in scaling) return Math.abs(scaling.gain);
+  return Math.abs((scaling.engMax - scaling.engMin) / (scaling.rawMax - scaling.rawMin));
+}
