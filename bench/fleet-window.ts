@@ -141,6 +141,8 @@ export interface WindowResult {
   ackLags: number[];
   benchCpuSeconds: number;
   benchLoopDelayP99Ms: number;
+  /** The window in about ten slices: the console's CPU share of one core and what it stored per second in each. */
+  slices: Array<{ seconds: number; consoleCpuShare: number; storedPerSecond: number }>;
   /** Stored at the rate read, with no growing backlog and nothing dropped. */
   sustained: boolean;
 }
@@ -157,7 +159,18 @@ export async function measureWindow(fleet: FleetSim, consolePid: number, seconds
   log.on = true;
   loop.enable();
 
-  await sleep(seconds * 1000);
+  // Slices show a trend the whole window's average hides (the cost of storing grows with the history).
+  const slices: WindowResult['slices'] = [];
+  const sliceSeconds = Math.max(5, Math.ceil(seconds / 10));
+  let [sliceTicks, sliceAcked, elapsed] = [ticks0, s0.samplesAcked, 0];
+  while (elapsed < seconds) {
+    const step = Math.min(sliceSeconds, seconds - elapsed);
+    await sleep(step * 1000);
+    elapsed += step;
+    const [ticks, acked] = [await cpuTicks(consolePid), fleet.stats().samplesAcked];
+    slices.push({ seconds: step, consoleCpuShare: (ticks - sliceTicks) / clockTicksPerSecond / step, storedPerSecond: (acked - sliceAcked) / step });
+    [sliceTicks, sliceAcked] = [ticks, acked];
+  }
 
   const s1 = fleet.stats();
   const to = markTime();
@@ -187,6 +200,7 @@ export async function measureWindow(fleet: FleetSim, consolePid: number, seconds
     ackLags: fleet.takeAckLags().sort((a, b) => a - b),
     benchCpuSeconds: (self.user + self.system) / 1e6,
     benchLoopDelayP99Ms: loop.percentile(99) / 1e6,
+    slices,
     // A growing backlog of more than one period's batches means the console falls behind, whatever it stored.
     sustained: samplesAcked >= 0.98 * samplesRead && s1.backlogBatches - s0.backlogBatches <= gateways && dropped === 0,
   };

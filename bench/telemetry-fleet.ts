@@ -69,6 +69,8 @@ function report(title: string, w: WindowResult): void {
   line(`  console CPU                       ${((w.consoleCpuSeconds / w.seconds) * 100).toFixed(0).padStart(9)} % of one core, ${w.consoleRssMiB.toFixed(0)} MiB resident`);
   line(`  console waiting for a CPU         ${((w.consoleWaitSeconds / w.seconds) * 100).toFixed(0).padStart(9)} % of the window (runnable, not running); machine CPU pressure ${pressure} (PSI some)`);
   line(`  stored per console CPU-second     ${fmt(w.samplesAcked / w.consoleCpuSeconds).padStart(9)} samples/CPU-s`);
+  const slices = w.slices.map((s) => `${(s.consoleCpuShare * 100).toFixed(0)}%/${fmt(s.storedPerSecond / 1000)}k`).join(' ');
+  line(`  console CPU / stored, by ${w.slices[0]?.seconds ?? 0} s      ${slices}`);
   line(`  read → browser latency            median ${percentile(w.latencies, 50).toFixed(0)} ms, p99 ${percentile(w.latencies, 99).toFixed(0)} ms, max ${(w.latencies.at(-1) ?? NaN).toFixed(0)} ms (${fmt(w.latencies.length)} tag updates)`);
   line(`  read → acknowledged lag           median ${percentile(w.ackLags, 50).toFixed(0)} ms, p99 ${percentile(w.ackLags, 99).toFixed(0)} ms (${fmt(w.ackLags.length)} batches)`);
   line(`  this process (simulator, pages)   ${((w.benchCpuSeconds / w.seconds) * 100).toFixed(0).padStart(9)} % of one core, event-loop delay p99 ${w.benchLoopDelayP99Ms.toFixed(1)} ms (adds to the latency above)`);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../support/client.js';
 import { debianHostAvailable, startManagedHost, type ManagedHost } from '../support/managed-host.js';
 import { userWithRole } from '../support/users.js';
+import { waitFor } from '../support/console.js';
 
 const available = debianHostAvailable();
 let host: ManagedHost;
@@ -42,11 +43,19 @@ describe.skipIf(!available.ok)(`drift on a managed Debian host${available.ok ? '
 
     const added = await host.debian.exec(['useradd', '--no-create-home', 'driftcheck']);
     expect(added.code, added.stderr).toBe(0);
-    const port = 47000 + Math.floor(Math.random() * 1000);
+    // A port nobody listened on when the baseline was taken (the network is shared with other tests).
+    const known = new Set(Object.keys(approved.body.baseline.facts.facts.listening));
+    let port = 47000 + Math.floor(Math.random() * 1000);
+    while (known.has(`tcp 127.0.0.1:${port}`)) port += 1;
     const listener = await host.debian.exec(['systemd-run', '--unit', 'drift-listener', '/usr/bin/systemd-socket-activate', '-l', `127.0.0.1:${port}`, '/bin/cat']);
     expect(listener.code, listener.stderr).toBe(0);
 
-    const later = await host.api.get(`/api/hosts/${host.hostId}/drift`);
+    // systemd-run returns once the unit has started, which may be a moment before its socket is bound.
+    const opened = (body: { drift: { listening: { added: { key: string }[] } } }) => body.drift.listening.added.some((c) => c.key === `tcp 127.0.0.1:${port}`);
+    const later = await waitFor('the new port in the drift report', async () => {
+      const report = await host.api.get(`/api/hosts/${host.hostId}/drift`);
+      return opened(report.body) ? report : undefined;
+    });
     expect(later.body.drift.users.added).toEqual([{ key: 'driftcheck', before: null, after: expect.stringMatching(/^uid \d+/) }]);
     expect(later.body.drift.listening.added.map((c: { key: string }) => c.key)).toContain(`tcp 127.0.0.1:${port}`);
     expect(later.body.changes).toBeGreaterThanOrEqual(2);

@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { PlantState } from '../../scripts/plant-sim/plant.js';
 
 export const plantSimMain = join(resolve(import.meta.dirname, '../..'), 'dist/scripts/plant-sim/main.js');
 
@@ -55,22 +56,8 @@ export interface TestPlantSim {
   stop(): Promise<void>;
 }
 
-/** The parts of GET /state tests usually look at; the rest is there too. */
-export interface PlantSimState {
-  time: number;
-  pumps: Record<'P-101' | 'P-102', { command: boolean; running: boolean; fault: boolean; speedSetpoint: number; speed: number; current: number; runSeconds: number; starts: number }>;
-  inletFlow: number;
-  inletTotal: number;
-  level: number;
-  levelPercent: number;
-  outletFlow: number;
-  pressure: number;
-  dosing: { command: boolean; running: boolean; rateSetpoint: number; rate: number };
-  chlorine: number;
-  turbidity: number;
-  ph: number;
-  [other: string]: unknown;
-}
+/** The plant's true physical state as GET /state answers it (the simulator's own type). */
+export type PlantSimState = PlantState;
 
 const running = new Set<ChildProcess>();
 let exitHookInstalled = false;
