@@ -17,7 +17,7 @@
  * better-sqlite3 INSERTs of the same rows) after the console has stopped, so the two never share the machine.
  * Run after `npm run build`:
  * `node dist/bench/telemetry-fleet.js [--gateways 1000] [--tags 50] [--period 1000] [--seconds 60] [--warmup 20]
- *  [--watch 3] [--step-seconds 30] [--peer-seconds 5] [--profile DIR]` (`--step-seconds 0` measures only the
+ *  [--watch 3] [--step-seconds 60] [--peer-seconds 5] [--profile DIR]` (`--step-seconds 0` measures only the
  *  asked rate, `--peer-seconds 0` skips the peer, `--profile` has the console write a CPU profile to DIR).
  */
 import { execFile } from 'node:child_process';
@@ -51,7 +51,7 @@ const periodMs = option('period', 1000, 50, 60_000);
 const seconds = option('seconds', 60, 5, 3600);
 const warmupSeconds = option('warmup', 20, 0, 600);
 const watchedSites = option('watch', 3, 0, 100);
-const stepSeconds = option('step-seconds', 30, 0, 600);
+const stepSeconds = option('step-seconds', 60, 0, 600);
 const peerSeconds = option('peer-seconds', 5, 0, 600);
 const profileIndex = process.argv.indexOf('--profile');
 const profileDir = profileIndex >= 0 ? process.argv[profileIndex + 1] : undefined;
@@ -65,7 +65,7 @@ function report(title: string, w: WindowResult): void {
   const pressure = w.machinePressure === undefined ? 'unknown' : `${(w.machinePressure * 100).toFixed(0)} %`;
   line(title);
   line(`  read by the gateways              ${fmt(w.samplesRead / w.seconds).padStart(9)} samples/s (${fmt(w.samplesRead)} in ${w.seconds.toFixed(1)} s)`);
-  line(`  stored (acknowledged)             ${fmt(stored).padStart(9)} samples/s  ${w.sustained ? 'sustained' : 'NOT sustained'} (backlog ${w.backlogBefore} → ${w.backlogAfter} batches, dropped ${w.dropped}, reconnects ${w.reconnects})`);
+  line(`  stored (acknowledged)             ${fmt(stored).padStart(9)} samples/s  ${w.sustained ? 'sustained' : 'NOT sustained'} (${((w.samplesAcked / w.samplesRead) * 100).toFixed(1)} % of read; backlog ${w.backlogBefore} → ${w.backlogAfter} batches, ≈ ${(w.backlogAfter / gateways).toFixed(1)} periods; dropped ${w.dropped}; reconnects ${w.reconnects})`);
   line(`  console CPU                       ${((w.consoleCpuSeconds / w.seconds) * 100).toFixed(0).padStart(9)} % of one core, ${w.consoleRssMiB.toFixed(0)} MiB resident`);
   line(`  console waiting for a CPU         ${((w.consoleWaitSeconds / w.seconds) * 100).toFixed(0).padStart(9)} % of the window (runnable, not running); machine CPU pressure ${pressure} (PSI some)`);
   line(`  stored per console CPU-second     ${fmt(w.samplesAcked / w.consoleCpuSeconds).padStart(9)} samples/CPU-s`);

@@ -28,6 +28,13 @@ export class SetpointWriter {
   ) {}
 
   async write(device: Device, tag: Tag, value: number | boolean, current: number | boolean | null): Promise<WriteResult> {
+    if (tag.write?.approval) {
+      // Deny by default: the profile asks for a second person, and nothing here can prove one approved.
+      throw new GatehouseError('forbidden', `Tag ${tag.name} needs a second person to approve each write; until approvals are set up it cannot be written.`, {
+        module: 'modbus',
+        tag: tag.name,
+      });
+    }
     const lastWriteAt = this.#lastWriteAt.get(tag.name);
     checkWrite(tag, value, { current, ...(lastWriteAt !== undefined ? { lastWriteAt } : {}), now: this.now() });
     const bus = this.buses.get(device.bus);

@@ -25,6 +25,9 @@ export function createSqliteKysely(file: string): Kysely<Database> {
   sqlite.pragma('foreign_keys = ON');
   // A second process on the file (a CLI `audit verify`, a backup) should make us wait briefly, not fail.
   sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  // Telemetry inserts land all over the (tag, time) index; with SQLite's default 2 MiB page cache they start
+  // reading pages back from disk once history passes a few million rows. 64 MiB keeps the hot pages in memory.
+  sqlite.pragma('cache_size = -65536');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   sqliteConnections.set(db, sqlite);
   return db;

@@ -19,7 +19,7 @@ export const defaultRetention: TelemetryRetention = { rawDays: 7, minuteDays: 90
 const dayMs = 86_400_000;
 
 /** Buckets recomputed per transaction: small enough that ingest never waits long behind the roller. */
-const bucketsPerTransaction = 50;
+const bucketsPerTransaction = 10;
 /** Tags per DELETE when pruning, for the same reason. */
 const tagsPerPrune = 200;
 
@@ -62,6 +62,9 @@ async function drain(db: TelemetryDb, resolution: 'minute' | 'hour', before: num
     });
     done += count;
     if (count < bucketsPerTransaction) return done;
+    // better-sqlite3 is synchronous, so awaiting it never lets the event loop run: without this pause a
+    // minute's rollup for a large fleet would hold up ingest and live pages for a second or more.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
