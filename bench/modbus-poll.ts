@@ -275,10 +275,8 @@ async function measureLine(baud: number, plans: Plan[], paced = true): Promise<v
       after: async () => void lateness.push(await line.stats()),
     });
     if (paced) {
-      const silence = (n: number) => ms((n * 3.5 * bitsPerByte * 1000) / baud).trim();
       process.stdout.write(
-        `  note: the limit counts a 3.5-character silence after the answer too, but modbus-serial sends the next request as soon as an answer is in, ` +
-          `so a cycle can beat it by up to 3.5 characters a request (${plans.map((p) => `${p.name} ${silence(p.requests.length)} ms`).join(', ')})\n`,
+        `  note: the bus keeps the RTU silence (3.5 characters, 1.75 ms above 19200 baud) after each answer before the next request, as the limit counts it\n`,
       );
     }
     const chunks = lateness.reduce((sum, s) => sum + s.chunks, 0);

@@ -77,7 +77,7 @@ export type Scaling = z.infer<typeof scalingSchema>;
 
 /**
  * What an authorised engineer may write to a tag (engineering units). Anything outside is refused before it
- * reaches the bus; `approval` asks for a second person (the approvals issue enforces it).
+ * reaches the bus; `approval` asks for a second person (until approvals exist, the gateway refuses such writes).
  */
 export const writeRuleSchema = z
   .object({
