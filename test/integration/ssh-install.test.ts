@@ -137,6 +137,9 @@ describe.skipIf(!available.ok)(`a Debian host in systemd-nspawn${available.ok ? 
     // The container had no Node.js: the console's own runtime went beside the agent.
     expect((await debian.exec(['/opt/gatehouse-agent/node', '--version'])).stdout.trim()).toBe(process.version);
     expect((await debian.exec(['test', '-e', '/opt/gatehouse-agent/enroll-token'])).code).not.toBe(0);
+    // serialport (for Modbus RTU) went beside the agent with what it requires, its native binding loadable there.
+    const serial = await debian.exec(['/opt/gatehouse-agent/node', '-e', "require('/opt/gatehouse-agent/node_modules/@serialport/bindings-cpp'); console.log(typeof require('/opt/gatehouse-agent/node_modules/serialport').SerialPort)"]);
+    expect(serial.stdout.trim(), serial.stderr).toBe('function');
 
     const host = await waitFor('the host to be online with its agent', async () => {
       const res = await api.get(`/api/hosts/${hostId}`);

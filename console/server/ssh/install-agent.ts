@@ -19,6 +19,7 @@ import type { AuditTrail } from '../audit.js';
 import type { Enrollment } from '../enrollment.js';
 import type { HostDirectory } from '../hosts.js';
 import { log } from '../log.js';
+import { packageClosure, type PackageFiles } from './package-closure.js';
 import { openSftp, runRemote, shellQuote } from './connect.js';
 import type { Actor, SshHosts } from './ssh-hosts.js';
 
@@ -145,6 +146,8 @@ export class AgentInstaller {
       await uploadTree(client, sftp, join(pty, 'lib'), `${installDir}/node_modules/node-pty/lib`);
       await must(client, `mkdir -p ${installDir}/node_modules/node-pty/build/Release`, 'could not make the node-pty directory');
       await upload(sftp, join(pty, 'build', 'Release', 'pty.node'), `${installDir}/node_modules/node-pty/build/Release/pty.node`, 0o755);
+      // serialport likewise, for Modbus RTU on a serial line (the bundle's shim loads it from here).
+      await uploadPackages(client, sftp, await packageClosure('serialport'), `${installDir}/node_modules`);
       if (copyNode) await upload(sftp, process.execPath, `${installDir}/node`, 0o755);
     } finally {
       sftp.end();
@@ -287,6 +290,16 @@ async function upload(sftp: SFTPWrapper, local: string, remote: string, mode: nu
     await sftpCall((cb) => sftp.unlink(remote, cb)).catch(() => undefined);
     await sftpCall((cb) => sftp.rename(partial, remote, cb));
   });
+}
+
+/** Packages (and their files) under a remote node_modules, with every folder made in one command. */
+async function uploadPackages(client: Client, sftp: SFTPWrapper, packages: PackageFiles[], remoteRoot: string): Promise<void> {
+  const folders = new Set<string>();
+  for (const pkg of packages) for (const file of pkg.files) folders.add(posix.dirname(posix.join(remoteRoot, pkg.path, file)));
+  await must(client, `mkdir -p ${[...folders].map(shellQuote).join(' ')}`, 'could not make the folders for serialport');
+  for (const pkg of packages) {
+    for (const file of pkg.files) await upload(sftp, join(pkg.dir, file), posix.join(remoteRoot, pkg.path, file), file.endsWith('.node') ? 0o755 : 0o644);
+  }
 }
 
 async function uploadTree(client: Client, sftp: SFTPWrapper, local: string, remote: string): Promise<void> {
