@@ -12,8 +12,13 @@ import { SetpointWriter } from './setpoint-writer.js';
 
 /** A reading is stale when it has not been refreshed for this many poll periods (plus the bus timeout). */
 const stalePeriods = 3;
-/** Samples gathered over one tick go out as one batch: one frame per tick per host. */
+/** How often readings are checked for staleness (and counters saved, every 60 ticks). */
 const tickMs = 1000;
+/**
+ * A reading waits this long for the rest of its poll cycle before the batch goes: a cycle's readings leave as one
+ * batch (one frame per cycle per host), and an operator sees a change within a fraction of a second, not a tick.
+ */
+const gatherMs = 100;
 
 export interface GatewayOptions {
   /** Where the profile and the run counters are kept. */
@@ -49,6 +54,7 @@ export class Gateway {
   #writer: SetpointWriter | undefined;
   #saved: SavedProfile | undefined;
   #tick: NodeJS.Timeout | undefined;
+  #gathering: NodeJS.Timeout | undefined;
   #counterSaves = 0;
 
   private constructor(options: GatewayOptions) {
@@ -119,6 +125,8 @@ export class Gateway {
 
   async close(): Promise<void> {
     clearInterval(this.#tick);
+    clearTimeout(this.#gathering);
+    this.#gathering = undefined;
     this.#halt();
     await this.#flush();
     await this.#counters?.save();
@@ -207,7 +215,15 @@ export class Gateway {
     const name = state.reading.name;
     state.reading = { name, device: state.device.id, value, quality, ts };
     const sample: TagSample = { tag: name, ts, value, quality };
-    if (this.#report.offer(sample, deadband)) this.#outbox.push(sample);
+    if (this.#report.offer(sample, deadband)) this.#queue(sample);
+  }
+
+  #queue(sample: TagSample): void {
+    this.#outbox.push(sample);
+    this.#gathering ??= setTimeout(() => {
+      this.#gathering = undefined;
+      void this.#flush();
+    }, gatherMs);
   }
 
   #onTick(): void {
@@ -218,10 +234,9 @@ export class Gateway {
       if (now - state.reading.ts > state.periodMs * stalePeriods + 2000) {
         state.reading = { ...state.reading, quality: 'stale' };
         const sample: TagSample = { tag: state.reading.name, ts: now, value: state.reading.value, quality: 'stale' };
-        if (this.#report.offer(sample, state.tag.deadband)) this.#outbox.push(sample);
+        if (this.#report.offer(sample, state.tag.deadband)) this.#queue(sample);
       }
     }
-    void this.#flush();
     if (++this.#counterSaves % 60 === 0) void this.#counters?.save().catch(() => undefined);
   }
 

@@ -153,10 +153,11 @@ function collectTexts(part: Part, out: { plain: string; html: string }): void {
   if (type.startsWith('multipart/')) {
     const boundary = param('boundary');
     if (!boundary) return;
-    const sections = part.body.split(`--${boundary}`).slice(1);
+    // The line break before a boundary belongs to the boundary (RFC 2046), not to the part before it.
+    const sections = `\r\n${part.body}`.split(new RegExp(`\\r?\\n--${boundary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)).slice(1);
     for (const section of sections) {
       if (section.startsWith('--')) break;
-      collectTexts(parsePart(section.replace(/^\r?\n/, '')), out);
+      collectTexts(parsePart(section.replace(/^[ \t]*\r?\n/, '')), out);
     }
     return;
   }
@@ -164,7 +165,7 @@ function collectTexts(part: Part, out: { plain: string; html: string }): void {
   const bytes = decodeBody(part.body, encoding);
   const charset = (param('charset') ?? 'utf-8').toLowerCase();
   const text = charset === 'utf-8' || charset === 'utf8' ? bytes.toString('utf8') : bytes.toString('latin1');
-  if (type === 'text/plain' && !out.plain) out.plain = text.replace(/\r\n/g, '\n').replace(/\n$/, '');
+  if (type === 'text/plain' && !out.plain) out.plain = text.replace(/\r\n/g, '\n');
   if (type === 'text/html' && !out.html) out.html = text;
 }
 

@@ -69,7 +69,12 @@ export class AckLinks {
   readonly #now: () => number;
 
   constructor(options: AckLinksOptions) {
-    const origin = new URL(options.publicOrigin);
+    let origin: URL;
+    try {
+      origin = new URL(options.publicOrigin);
+    } catch {
+      throw new GatehouseError('invalid-params', 'The public origin must be an http(s) URL');
+    }
     if (origin.protocol !== 'https:' && origin.protocol !== 'http:') {
       throw new GatehouseError('invalid-params', 'The public origin must be an http(s) URL');
     }

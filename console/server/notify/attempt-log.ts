@@ -15,8 +15,11 @@ export interface DeliveryAttempt {
   attempt: number;
   /** ms. */
   at: number;
-  /** `will-retry` means another attempt is queued for `nextAttemptAt`; `failed` is final. */
-  status: 'delivered' | 'will-retry' | 'failed';
+  /**
+   * `will-retry`: another attempt is queued for `nextAttemptAt`. `failed` is final. `cancelled`: the alarm was
+   * acknowledged or cleared before this message went out (`attempt` is then the number already made, maybe 0).
+   */
+  status: 'delivered' | 'will-retry' | 'failed' | 'cancelled';
   detail: string;
   nextAttemptAt: number | null;
 }

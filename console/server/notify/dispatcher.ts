@@ -38,6 +38,8 @@ interface QueuedNotification {
   attempts: number;
   nextAttemptAt: number;
   inFlight: boolean;
+  /** Set when cancelled during an attempt: that attempt is recorded, but no retry follows it. */
+  cancelled: boolean;
 }
 
 /** Delay before attempt `attempt + 1`, after `attempt` failed: first·2^(attempt−1), capped, times 0.5…1. */
@@ -80,7 +82,7 @@ export class NotificationDispatcher {
       throw new GatehouseError('unknown-channel', `No notification channel named ${message.recipient.channel}`, { alarmId: message.alarm.id });
     }
     if (this.#queue.has(message.id)) throw new GatehouseError('exists', `Notification ${message.id} is already queued`);
-    this.#queue.set(message.id, { message, attempts: 0, nextAttemptAt: now, inFlight: false });
+    this.#queue.set(message.id, { message, attempts: 0, nextAttemptAt: now, inFlight: false, cancelled: false });
     return message;
   }
 
@@ -97,6 +99,25 @@ export class NotificationDispatcher {
     };
     await Promise.all(Array.from({ length: Math.min(this.#concurrency, due.length) }, worker));
     return due.length;
+  }
+
+  /**
+   * Stop paging about an alarm (it was acknowledged, or it cleared): queued messages about it that match `events`
+   * are dropped and recorded as `cancelled`; one being sent right now finishes, but is not retried. Returns how many.
+   */
+  async cancelForAlarm(alarmId: string, now: number, reason: string, events: Notification['event'][] = ['raised', 'escalated']): Promise<number> {
+    let count = 0;
+    for (const q of [...this.#queue.values()]) {
+      if (q.message.alarm.id !== alarmId || !events.includes(q.message.event)) continue;
+      count += 1;
+      if (q.inFlight) {
+        q.cancelled = true;
+        continue;
+      }
+      this.#queue.delete(q.message.id);
+      await this.#record({ ...this.#attemptBase(q.message), attempt: q.attempts, at: now, status: 'cancelled', detail: failed(reason, false).detail, nextAttemptAt: null });
+    }
+    return count;
   }
 
   /** When the next attempt is due (ms), or null with nothing queued. */
@@ -147,14 +168,10 @@ export class NotificationDispatcher {
       outcome = failed(`internal error: ${(err as Error).message}`, false);
     }
     q.attempts += 1;
-    const retry = !outcome.delivered && outcome.retryable && q.attempts < this.#policy.maxAttempts;
+    const retry = !outcome.delivered && outcome.retryable && !q.cancelled && q.attempts < this.#policy.maxAttempts;
     const nextAttemptAt = retry ? now + retryDelay(this.#policy, q.attempts, this.#random()) : null;
     const attempt: DeliveryAttempt = {
-      notificationId: message.id,
-      alarmId: message.alarm.id,
-      event: message.event,
-      channel: message.recipient.channel,
-      recipient: message.recipient.name ?? message.recipient.address ?? message.recipient.channel,
+      ...this.#attemptBase(message),
       attempt: q.attempts,
       at: now,
       status: outcome.delivered ? 'delivered' : retry ? 'will-retry' : 'failed',
@@ -164,6 +181,20 @@ export class NotificationDispatcher {
     if (nextAttemptAt === null) this.#queue.delete(message.id);
     else q.nextAttemptAt = nextAttemptAt;
     q.inFlight = false;
+    await this.#record(attempt);
+  }
+
+  #attemptBase(message: Notification): Pick<DeliveryAttempt, 'notificationId' | 'alarmId' | 'event' | 'channel' | 'recipient'> {
+    return {
+      notificationId: message.id,
+      alarmId: message.alarm.id,
+      event: message.event,
+      channel: message.recipient.channel,
+      recipient: message.recipient.name ?? message.recipient.address ?? message.recipient.channel,
+    };
+  }
+
+  async #record(attempt: DeliveryAttempt): Promise<void> {
     try {
       await this.#log.record(attempt);
     } catch (err) {

@@ -67,16 +67,14 @@ export function renderAlarmMessage(message: Notification): RenderedMessage {
     : '';
   const html = `<!doctype html><html><body><h2>${escapeHtml(title)}</h2><table>${htmlRows}</table>${htmlAck}<p>Alarm ${escapeHtml(alarm.id)}</p></body></html>`;
 
-  const shortTime = time(alarm.raisedAt).replace(/ \(.*\)$/, '');
+  // An SMS leaves about 75 characters beside the link: how bad, when, where and the value first, the words last.
+  const raisedMs = Date.parse(alarm.raisedAt);
+  const shortTime = Number.isNaN(raisedMs) ? '' : ` ${formatTime(raisedMs, site.timeZone).replace(/^\S+ (\d\d:\d\d):\d\d (\S+).*$/, '$1 $2')}`;
   const short = [
-    `${title} ${grade}/${alarm.priority}`,
-    `${siteName}: ${tag || host || alarm.kind}`,
-    cut(what, 120),
-    `${formatValue(alarm.value)} (limit ${formatValue(alarm.limit)})`,
-    shortTime,
-  ]
-    .filter(Boolean)
-    .join('\n');
+    `${title} ${grade}/${alarm.priority}${shortTime}`,
+    `${cut(siteName, 30)} ${tag || host || alarm.kind}: ${formatValue(alarm.value)} (${alarm.kind} ${formatValue(alarm.limit)})`,
+    what,
+  ].join('\n');
   return { subject, text, html, short };
 }
 

@@ -13,7 +13,7 @@ export const escalationTargetSchema = z.union([
   z.enum(['primary', 'backup', 'manager']),
   z.strictObject({ person: personNameSchema }),
   z.strictObject({ team: teamNameSchema }),
-]);
+], { error: 'must be "primary", "backup", "manager", { "person": name } or { "team": name }' });
 export type EscalationTarget = z.infer<typeof escalationTargetSchema>;
 
 /** A week: longer waits are a configuration mistake, not a policy. */

@@ -1,0 +1,408 @@
+import { EventEmitter } from 'node:events';
+import type { Alarm, AlarmTransition } from '../../../modules/kernel/alarm-model.js';
+import { GatehouseError } from '../../../modules/kernel/errors.js';
+import type { TagSample } from '../../../modules/kernel/telemetry.js';
+import {
+  alarmRuleSchema,
+  evaluateDrift,
+  evaluateHeartbeat,
+  evaluateSample,
+  evaluateTime,
+  initialCondition,
+  ruleInput,
+  ruleKind,
+  ruleLimit,
+  ruleMessage,
+  type AlarmRule,
+  type ConditionState,
+  type Evaluation,
+} from './rules.js';
+import { normalCore, transition, type AlarmCore, type AlarmEvent } from './state-machine.js';
+
+/**
+ * The alarm engine in memory: rules applied to hosts and sites, fed samples, heartbeats, drift counts and clock
+ * ticks, producing ISA-18.2 transitions as events. Storage and notification listen to `transition`; nothing here
+ * does input/output. One alarm is one rule on one host.
+ *
+ * Speed: a sample looks up only the rules for its (host, tag) and (site, tag) in two maps, so 10,000 rules cost
+ * a sample no more than the handful that name its tag.
+ *
+ * Floods: a comm-loss alarm inhibits (suppresses) the alarms of the tags behind its device, and a host-offline
+ * alarm every other alarm of its host, so a gateway dropping off gives one alarm, not fifty. More than
+ * `floodThreshold` alarms raised at a site within `floodWindowMs` is a flood, reported once as it starts.
+ */
+
+export type Flood = { siteId: string; startedAt: string; endedAt: string | null; raised: number };
+
+type AlarmRecord = {
+  id: string;
+  rule: AlarmRule;
+  hostId: string;
+  siteId: string | undefined;
+  core: AlarmCore;
+  condition: ConditionState;
+  suppressedByDesign: boolean;
+  /** Ids of the comm-loss / host-offline alarms now inhibiting this one. */
+  inhibitedBy: Set<string>;
+  changedAt: number;
+};
+
+type EvaluatorEvents = { transition: [Alarm, AlarmTransition]; flood: [Flood] };
+
+const floodThreshold = 10;
+const floodWindowMs = 10 * 60_000;
+const maxFloodsKept = 100;
+const maxUser = 64;
+const maxComment = 1000;
+
+const key = (a: string, b: string): string => `${a}\u0000${b}`;
+
+function push<K, V>(map: Map<K, V[]>, k: K, v: V): void {
+  const list = map.get(k);
+  if (list) list.push(v);
+  else map.set(k, [v]);
+}
+
+function pull<K, V>(map: Map<K, V[]>, k: K, v: V): void {
+  const list = map.get(k)?.filter((x) => x !== v);
+  if (list && list.length > 0) map.set(k, list);
+  else map.delete(k);
+}
+
+function text(value: unknown, what: string, max: number, required: boolean): string | undefined {
+  if (value === undefined || value === null || value === '') {
+    if (required) throw new GatehouseError('invalid-params', `${what} is required`);
+    return undefined;
+  }
+  if (typeof value !== 'string' || value.length > max) throw new GatehouseError('invalid-params', `${what} must be text of at most ${max} characters`);
+  return value;
+}
+
+export class AlarmEvaluator extends EventEmitter<EvaluatorEvents> {
+  readonly #now: () => number;
+  readonly #rules = new Map<string, AlarmRule>();
+  readonly #alarms = new Map<string, AlarmRecord>();
+  /** (host or site, input tag) → rules it drives. */
+  readonly #byHostTag = new Map<string, AlarmRule[]>();
+  readonly #bySiteTag = new Map<string, AlarmRule[]>();
+  /** (host or site, tag) → rules it suppresses by design. */
+  readonly #suppressorsByHost = new Map<string, AlarmRule[]>();
+  readonly #suppressorsBySite = new Map<string, AlarmRule[]>();
+  /** Rules driven by heartbeats, drift or silence, by host and by site. */
+  readonly #hostRules = new Map<string, AlarmRule[]>();
+  readonly #siteRules = new Map<string, AlarmRule[]>();
+  readonly #alarmsByHost = new Map<string, Set<AlarmRecord>>();
+  readonly #raisedBySite = new Map<string, number[]>();
+  readonly #floods: Flood[] = [];
+  readonly #openFloods = new Map<string, Flood>();
+  readonly #tagSets = new WeakMap<AlarmRule, Set<string>>();
+
+  constructor(options: { now?: () => number } = {}) {
+    super();
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Add or replace a rule (validated; a replaced rule's alarms start again from normal). */
+  addRule(input: unknown): AlarmRule {
+    const parsed = alarmRuleSchema.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new GatehouseError('invalid-params', `Alarm rule: ${issue?.path.join('.') || 'rule'}: ${issue?.message ?? 'invalid'}`);
+    }
+    const rule = parsed.data;
+    if (this.#rules.has(rule.id)) this.removeRule(rule.id);
+    this.#rules.set(rule.id, rule);
+    const { hostId, siteId } = rule.target;
+    const input_ = ruleInput(rule);
+    const where = hostId !== undefined ? [this.#byHostTag, this.#suppressorsByHost, this.#hostRules, hostId] as const : [this.#bySiteTag, this.#suppressorsBySite, this.#siteRules, siteId!] as const;
+    if (input_ !== null) push(where[0], key(where[3], input_), rule);
+    else push(where[2], where[3], rule);
+    if (rule.suppressedWhen) push(where[1], key(where[3], rule.suppressedWhen.tag), rule);
+    // A host's silence must alarm even if it never says a word: watch from now.
+    if (input_ === null && hostId !== undefined && rule.type !== 'drift') this.#record(rule, hostId, siteId);
+    return rule;
+  }
+
+  removeRule(id: string): void {
+    const rule = this.#rules.get(id);
+    if (!rule) throw new GatehouseError('not-found', `No alarm rule ${id.slice(0, 64)}`);
+    this.#rules.delete(id);
+    const { hostId, siteId } = rule.target;
+    const input = ruleInput(rule);
+    const where = hostId !== undefined ? [this.#byHostTag, this.#suppressorsByHost, this.#hostRules, hostId] as const : [this.#bySiteTag, this.#suppressorsBySite, this.#siteRules, siteId!] as const;
+    if (input !== null) pull(where[0], key(where[3], input), rule);
+    else pull(where[2], where[3], rule);
+    if (rule.suppressedWhen) pull(where[1], key(where[3], rule.suppressedWhen.tag), rule);
+    for (const record of [...this.#alarms.values()]) {
+      if (record.rule !== rule) continue;
+      if (record.condition.active) this.#inhibit(record, false, this.#now());
+      this.#alarms.delete(record.id);
+      this.#alarmsByHost.get(record.hostId)?.delete(record);
+      for (const other of this.#alarms.values()) other.inhibitedBy.delete(record.id);
+    }
+  }
+
+  rules(): AlarmRule[] {
+    return [...this.#rules.values()];
+  }
+
+  /** Samples from one host (a gateway) at a site, in any order; each touches only the rules that name its tag. */
+  onSamples(hostId: string, siteId: string | undefined, samples: readonly TagSample[]): void {
+    if (typeof hostId !== 'string' || !Array.isArray(samples)) throw new GatehouseError('invalid-params', 'onSamples needs a host id and an array of samples');
+    const silenceRules = this.#silenceRules(hostId, siteId);
+    for (const sample of samples) {
+      const tag = sample.tag;
+      const byHost = this.#byHostTag.get(key(hostId, tag));
+      if (byHost) for (const rule of byHost) this.#apply(this.#record(rule, hostId, siteId), (c) => evaluateSample(rule, c, sample));
+      if (siteId !== undefined) {
+        const bySite = this.#bySiteTag.get(key(siteId, tag));
+        if (bySite) for (const rule of bySite) this.#apply(this.#record(rule, hostId, siteId), (c) => evaluateSample(rule, c, sample));
+        const suppressors = this.#suppressorsBySite.get(key(siteId, tag));
+        if (suppressors) for (const rule of suppressors) this.#suppressByDesign(this.#record(rule, hostId, siteId), sample);
+      }
+      const suppressors = this.#suppressorsByHost.get(key(hostId, tag));
+      if (suppressors) for (const rule of suppressors) this.#suppressByDesign(this.#record(rule, hostId, siteId), sample);
+      for (const rule of silenceRules) {
+        if (rule.type === 'comm-loss' && (rule.tags.length === 0 || this.#deviceTags(rule).has(tag))) {
+          this.#apply(this.#record(rule, hostId, siteId), (c) => evaluateSample(rule, c, sample));
+        }
+      }
+    }
+  }
+
+  /** A heartbeat from a host (for host-offline rules), at the host's time `ts`. */
+  onHeartbeat(hostId: string, siteId: string | undefined, ts: number): void {
+    for (const rule of this.#silenceRules(hostId, siteId)) {
+      if (rule.type === 'host-offline') this.#apply(this.#record(rule, hostId, siteId), (c) => evaluateHeartbeat(rule, c, ts));
+    }
+  }
+
+  /** A drift check's result for a host: how many changes from its approved baseline. */
+  onDrift(hostId: string, siteId: string | undefined, ts: number, changes: number): void {
+    for (const rule of this.#silenceRules(hostId, siteId)) {
+      if (rule.type === 'drift') this.#apply(this.#record(rule, hostId, siteId), (c) => evaluateDrift(rule, c, ts, changes));
+    }
+  }
+
+  /** The passing of time: delays completing, comm loss, missed heartbeats, shelves expiring, floods ending. */
+  tick(now: number = this.#now()): void {
+    for (const record of [...this.#alarms.values()]) {
+      this.#apply(record, (c) => evaluateTime(record.rule, c, now));
+      if (record.core.shelvedUntil !== null && record.core.shelvedUntil <= now) this.#event(record, { type: 'shelve-expired' }, now);
+    }
+    for (const [siteId, flood] of this.#openFloods) {
+      if (this.#recentRaises(siteId, now) <= floodThreshold) {
+        flood.endedAt = new Date(now).toISOString();
+        this.#openFloods.delete(siteId);
+      }
+    }
+  }
+
+  acknowledge(alarmId: string, user: string, comment?: string): Alarm {
+    return this.#operator(alarmId, { type: 'acknowledge', user: text(user, 'user', maxUser, true)!, comment: text(comment, 'comment', maxComment, false) });
+  }
+
+  /** Shelve until a time (ms) or one-shot (until the condition clears), never beyond the rule's maximum. */
+  shelve(alarmId: string, user: string, reason: string, until: { until: number } | { oneShot: true }): Alarm {
+    const record = this.#find(alarmId);
+    const event: AlarmEvent = {
+      type: 'shelve',
+      user: text(user, 'user', maxUser, true)!,
+      reason: text(reason, 'reason', maxComment, true)!,
+      maxShelveMs: record.rule.maxShelveMinutes * 60_000,
+      ...('oneShot' in until ? { oneShot: true } : { until: until.until }),
+    };
+    return this.#operator(alarmId, event);
+  }
+
+  unshelve(alarmId: string, user: string, comment?: string): Alarm {
+    return this.#operator(alarmId, { type: 'unshelve', user: text(user, 'user', maxUser, true)!, comment: text(comment, 'comment', maxComment, false) });
+  }
+
+  removeFromService(alarmId: string, user: string, reason: string): Alarm {
+    return this.#operator(alarmId, { type: 'remove-from-service', user: text(user, 'user', maxUser, true)!, reason: text(reason, 'reason', maxComment, true)! });
+  }
+
+  returnToService(alarmId: string, user: string, reason?: string): Alarm {
+    return this.#operator(alarmId, { type: 'return-to-service', user: text(user, 'user', maxUser, true)!, reason: text(reason, 'reason', maxComment, false) });
+  }
+
+  reset(alarmId: string, user: string, comment?: string): Alarm {
+    return this.#operator(alarmId, { type: 'reset', user: text(user, 'user', maxUser, true)!, comment: text(comment, 'comment', maxComment, false) });
+  }
+
+  /**
+   * Current alarms in any state but normal. A suppressed alarm whose condition is not active is left out: behind a
+   * lost gateway fifty quiet tags are suppressed, and listing them would be the flood we set out to prevent.
+   */
+  alarms(): Alarm[] {
+    const out: Alarm[] = [];
+    for (const record of this.#alarms.values()) {
+      const { state, active } = record.core;
+      if (state === 'normal' || (state === 'suppressed' && !active)) continue;
+      out.push(this.#view(record));
+    }
+    return out;
+  }
+
+  alarm(alarmId: string): Alarm {
+    return this.#view(this.#find(alarmId));
+  }
+
+  /** Floods seen, newest last (open ones have `endedAt` null). */
+  floods(): Flood[] {
+    return this.#floods.map((f) => ({ ...f }));
+  }
+
+  #silenceRules(hostId: string, siteId: string | undefined): AlarmRule[] {
+    const byHost = this.#hostRules.get(hostId);
+    const bySite = siteId === undefined ? undefined : this.#siteRules.get(siteId);
+    if (!bySite) return byHost ?? [];
+    return byHost ? [...byHost, ...bySite] : bySite;
+  }
+
+  #find(alarmId: string): AlarmRecord {
+    const record = typeof alarmId === 'string' ? this.#alarms.get(alarmId) : undefined;
+    if (!record) throw new GatehouseError('not-found', `No alarm ${String(alarmId).slice(0, 130)}`);
+    return record;
+  }
+
+  #record(rule: AlarmRule, hostId: string, siteId: string | undefined): AlarmRecord {
+    const id = `${rule.id}@${hostId}`;
+    let record = this.#alarms.get(id);
+    if (record) return record;
+    record = {
+      id,
+      rule,
+      hostId,
+      siteId,
+      core: normalCore(rule.latching),
+      condition: initialCondition(),
+      suppressedByDesign: false,
+      inhibitedBy: new Set(),
+      changedAt: this.#now(),
+    };
+    this.#alarms.set(id, record);
+    let onHost = this.#alarmsByHost.get(hostId);
+    if (!onHost) this.#alarmsByHost.set(hostId, (onHost = new Set()));
+    onHost.add(record);
+    // Born behind a device already lost: inhibited from the start.
+    for (const other of onHost) if (other !== record && other.condition.active && this.#inhibits(other, record)) record.inhibitedBy.add(other.id);
+    if (record.inhibitedBy.size > 0) this.#event(record, { type: 'suppress' }, this.#now());
+    return record;
+  }
+
+  #apply(record: AlarmRecord, evaluate: (condition: ConditionState) => Evaluation): void {
+    const { state, change } = evaluate(record.condition);
+    record.condition = state;
+    if (!change) return;
+    this.#event(record, change.active ? { type: 'condition-active', value: change.value } : { type: 'condition-cleared', value: change.value }, change.at);
+    if (record.rule.type === 'comm-loss' || record.rule.type === 'host-offline') this.#inhibit(record, change.active, change.at);
+  }
+
+  /** Whether `source` (an active comm-loss or host-offline alarm) speaks for `target`. */
+  #inhibits(source: AlarmRecord, target: AlarmRecord): boolean {
+    if (source.hostId !== target.hostId || source === target) return false;
+    if (source.rule.type === 'host-offline') return target.rule.type !== 'host-offline';
+    if (source.rule.type !== 'comm-loss') return false;
+    const tag = ruleInput(target.rule);
+    return tag !== null && (source.rule.tags.length === 0 || this.#deviceTags(source.rule).has(tag));
+  }
+
+  /** A comm-loss rule's tags as a set: a gateway may list thousands, and every sample asks. */
+  #deviceTags(rule: Extract<AlarmRule, { type: 'comm-loss' }>): Set<string> {
+    let tags = this.#tagSets.get(rule);
+    if (!tags) this.#tagSets.set(rule, (tags = new Set(rule.tags)));
+    return tags;
+  }
+
+  #inhibit(source: AlarmRecord, on: boolean, at: number): void {
+    for (const target of this.#alarmsByHost.get(source.hostId) ?? []) {
+      if (!this.#inhibits(source, target)) continue;
+      if (on) target.inhibitedBy.add(source.id);
+      else target.inhibitedBy.delete(source.id);
+      this.#applySuppression(target, at);
+    }
+  }
+
+  #suppressByDesign(record: AlarmRecord, sample: TagSample): void {
+    const when = record.rule.suppressedWhen;
+    if (!when || sample.quality !== 'good' || sample.value === null) return; // bad quality: keep what we knew
+    record.suppressedByDesign = sample.value === when.equals;
+    this.#applySuppression(record, sample.ts);
+  }
+
+  #applySuppression(record: AlarmRecord, at: number): void {
+    const wanted = record.suppressedByDesign || record.inhibitedBy.size > 0;
+    if (wanted !== record.core.suppressed) this.#event(record, { type: wanted ? 'suppress' : 'unsuppress' }, at);
+  }
+
+  #operator(alarmId: string, event: AlarmEvent): Alarm {
+    const record = this.#find(alarmId);
+    this.#event(record, event, this.#now());
+    return this.#view(record);
+  }
+
+  #event(record: AlarmRecord, event: AlarmEvent, at: number): void {
+    const { core, transitions } = transition(record.core, event, at);
+    record.core = core;
+    if (transitions.length === 0) return;
+    record.changedAt = at;
+    const view = this.#view(record);
+    for (const t of transitions) {
+      if (t.to === 'unacknowledged' && record.siteId !== undefined) this.#countRaise(record.siteId, at);
+      this.emit('transition', view, t);
+    }
+  }
+
+  #recentRaises(siteId: string, now: number): number {
+    const all = this.#raisedBySite.get(siteId);
+    if (!all) return 0;
+    // Replayed data may raise out of time order, so filter rather than trim the front.
+    const times = all.filter((t) => t > now - floodWindowMs);
+    if (times.length === 0) this.#raisedBySite.delete(siteId);
+    else this.#raisedBySite.set(siteId, times);
+    return times.length;
+  }
+
+  #countRaise(siteId: string, at: number): void {
+    let times = this.#raisedBySite.get(siteId);
+    if (!times) this.#raisedBySite.set(siteId, (times = []));
+    times.push(at);
+    const count = this.#recentRaises(siteId, at);
+    const open = this.#openFloods.get(siteId);
+    if (open) {
+      open.raised += 1;
+      return;
+    }
+    if (count <= floodThreshold) return;
+    const flood: Flood = { siteId, startedAt: new Date(at).toISOString(), endedAt: null, raised: count };
+    this.#openFloods.set(siteId, flood);
+    this.#floods.push(flood);
+    if (this.#floods.length > maxFloodsKept) this.#floods.shift();
+    this.emit('flood', { ...flood });
+  }
+
+  #view(record: AlarmRecord): Alarm {
+    const { core, rule } = record;
+    const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+    const tag = ruleInput(rule);
+    return {
+      id: record.id,
+      ruleId: rule.id,
+      state: core.state,
+      active: core.active,
+      priority: rule.priority,
+      kind: ruleKind(rule),
+      source: { hostId: record.hostId, ...(record.siteId !== undefined ? { siteId: record.siteId } : {}), ...(tag !== null ? { tag } : {}) },
+      message: ruleMessage(rule),
+      value: core.value,
+      limit: ruleLimit(rule),
+      raisedAt: iso(core.raisedAt ?? record.changedAt)!,
+      clearedAt: iso(core.clearedAt),
+      acknowledgedAt: iso(core.acknowledgedAt),
+      acknowledgedBy: core.acknowledgedBy,
+      shelvedUntil: iso(core.shelvedUntil),
+    };
+  }
+}
