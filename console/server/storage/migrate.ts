@@ -10,6 +10,7 @@ import * as metrics from './migrations/004-metrics.js';
 import * as baselines from './migrations/005-baselines.js';
 import * as telemetry from './migrations/006-telemetry.js';
 import * as sites from './migrations/007-sites.js';
+import * as alarms from './migrations/008-alarms.js';
 
 /** Every migration, by name; names sort in the order they must run. Append only: never rename or edit one. */
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '005-baselines': baselines,
   '006-telemetry': telemetry,
   '007-sites': sites,
+  '008-alarms': alarms,
 };
 
 /**
