@@ -69,7 +69,7 @@ export function siteRoutes(services: Services): Hono<AppEnv> {
     const { tags, from, to } = range(c.req.query());
     const siteId = c.req.param('id');
     // Resolve the tags before the first byte goes out, so a bad name is a clean 404, not a truncated file.
-    await services.sites.trend(siteId, tags, from, from + 1, 10);
+    await services.sites.checkTags(siteId, tags);
     const name = `${siteId}-${new Date(from).toISOString().slice(0, 10)}.csv`;
     const body = Readable.toWeb(Readable.from(services.sites.exportCsv(siteId, tags, from, to))) as ReadableStream;
     return c.body(body, 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${name}"` });

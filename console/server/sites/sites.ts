@@ -136,6 +136,11 @@ export class SiteService extends EventEmitter<SiteServiceEvents> {
     return { resolution, series };
   }
 
+  /** Refuse (not-found) any name that is not a tag of this site; used before a response starts streaming. */
+  async checkTags(siteId: string, tags: readonly string[]): Promise<void> {
+    await this.#tagsByHost(siteId, tags);
+  }
+
   /** CSV rows for a range, gateway by gateway (header once). */
   async *exportCsv(siteId: string, tags: string[], from: number, to: number): AsyncIterable<string> {
     const byHost = await this.#tagsByHost(siteId, tags);
