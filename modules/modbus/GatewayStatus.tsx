@@ -17,44 +17,44 @@ const commWords = {
   unknown: { label: 'Not polled yet', color: 'gray' },
 } as const;
 
+function FigureCard({ label, value, detail, alarming = false, monospace = false }: { label: string; value: string; detail: string; alarming?: boolean; monospace?: boolean }) {
+  return (
+    <Card withBorder padding="sm" radius="md">
+      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+        {label}
+      </Text>
+      <Text size="xl" fw={600} c={alarming ? 'red' : undefined} ff={monospace ? 'monospace' : undefined}>
+        {value}
+      </Text>
+      <Text size="sm" c="dimmed">
+        {detail}
+      </Text>
+    </Card>
+  );
+}
+
 export function GatewayStatus({ status }: { status: GatewayStatusResult }) {
   const { queue } = status;
   return (
     <Stack gap="sm">
       <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
-        <Card withBorder padding="sm" radius="md">
-          <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-            Telemetry waiting on the gateway
-          </Text>
-          <Text size="xl" fw={600}>
-            {queue.pendingBatches} {queue.pendingBatches === 1 ? 'batch' : 'batches'}
-          </Text>
-          <Text size="sm" c="dimmed">
-            {formatBytes(queue.bytes)} on disk
-          </Text>
-        </Card>
-        <Card withBorder padding="sm" radius="md">
-          <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-            Readings lost
-          </Text>
-          <Text size="xl" fw={600} c={queue.lostSamples > 0 ? 'red' : undefined}>
-            {queue.lostSamples}
-          </Text>
-          <Text size="sm" c="dimmed">
-            {queue.lostSamples > 0 ? 'dropped when the disk queue was full or too old' : 'none dropped'}
-          </Text>
-        </Card>
-        <Card withBorder padding="sm" radius="md">
-          <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-            Profile in force
-          </Text>
-          <Text size="xl" fw={600} ff="monospace">
-            {status.profileHash ? status.profileHash.slice(0, 12) : 'none'}
-          </Text>
-          <Text size="sm" c="dimmed">
-            {status.appliedAt ? `applied ${formatRelative(new Date(status.appliedAt).toISOString())}` : 'the gateway polls nothing yet'}
-          </Text>
-        </Card>
+        <FigureCard
+          label="Telemetry waiting on the gateway"
+          value={`${queue.pendingBatches} ${queue.pendingBatches === 1 ? 'batch' : 'batches'}`}
+          detail={`${formatBytes(queue.bytes)} on disk`}
+        />
+        <FigureCard
+          label="Readings lost"
+          value={String(queue.lostSamples)}
+          alarming={queue.lostSamples > 0}
+          detail={queue.lostSamples > 0 ? 'dropped when the disk queue was full or too old' : 'none dropped'}
+        />
+        <FigureCard
+          label="Profile in force"
+          value={status.profileHash ? status.profileHash.slice(0, 12) : 'none'}
+          monospace
+          detail={status.appliedAt ? `applied ${formatRelative(new Date(status.appliedAt).toISOString())}` : 'the gateway polls nothing yet'}
+        />
       </SimpleGrid>
 
       <Title order={4} size="h5">

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { alarmSchema } from '../../../modules/kernel/alarm-model.js';
+import { timeZoneSchema } from '../time-zone.js';
 
 /**
  * What the notification channels send and what they answer. One `Notification` is one message about one alarm to
@@ -27,15 +28,6 @@ export const recipientSchema = z.object({
 });
 export type Recipient = z.infer<typeof recipientSchema>;
 
-/** IANA time zone names that this Node.js knows (`Europe/Berlin`); anything else is refused, not guessed. */
-export const timeZoneSchema = z.string().max(64).refine((zone) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'not a known IANA time zone');
 
 export const notificationSchema = z.object({
   /** Unique per message; retries keep it, so a webhook receiver can drop duplicates (X-Gatehouse-Delivery). */

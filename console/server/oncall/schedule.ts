@@ -8,8 +8,8 @@ import {
   localTimeSchema,
   parseParams,
   personNameSchema,
-  timeZoneSchema,
 } from './validation.js';
+import { timeZoneSchema } from '../time-zone.js';
 
 /**
  * On-call schedules: who is paged for a site at a given moment. A schedule has a primary rotation and optionally a

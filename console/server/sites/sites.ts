@@ -124,11 +124,11 @@ export class SiteService extends EventEmitter<SiteServiceEvents> {
 
   async trend(siteId: string, tags: string[], from: number, to: number, maxPoints: number): Promise<Trend> {
     const byHost = await this.#tagsByHost(siteId, tags);
-    const units = new Map((await this.tags(siteId)).map((t) => [t.name, t.unit]));
+    const units = new Map([...byHost.values()].flat().map((t) => [t.name, t.unit]));
     let resolution: Trend['resolution'] = 'raw';
     const series: Trend['series'] = [];
-    for (const [hostId, names] of byHost) {
-      const part = await this.#telemetry.trend(hostId, names, from, to, maxPoints);
+    for (const [hostId, siteTags] of byHost) {
+      const part = await this.#telemetry.trend(hostId, siteTags.map((t) => t.name), from, to, maxPoints);
       resolution = part.resolution;
       for (const s of part.series) series.push({ tag: s.tag, unit: units.get(s.tag) ?? '', points: s.points });
     }
@@ -145,9 +145,9 @@ export class SiteService extends EventEmitter<SiteServiceEvents> {
   async *exportCsv(siteId: string, tags: string[], from: number, to: number): AsyncIterable<string> {
     const byHost = await this.#tagsByHost(siteId, tags);
     let first = true;
-    for (const [hostId, names] of byHost) {
+    for (const [hostId, siteTags] of byHost) {
       let header = true;
-      for await (const chunk of this.#telemetry.exportCsv(hostId, names, from, to)) {
+      for await (const chunk of this.#telemetry.exportCsv(hostId, siteTags.map((t) => t.name), from, to)) {
         if (header && !first) {
           // Each gateway's export starts with the header line; keep only the first one.
           const rest = chunk.slice(chunk.indexOf('\n') + 1);
@@ -216,14 +216,14 @@ export class SiteService extends EventEmitter<SiteServiceEvents> {
     };
   }
 
-  /** Which gateway holds each tag; a name not at the site is refused, not silently left out. */
-  async #tagsByHost(siteId: string, tags: readonly string[]): Promise<Map<string, string[]>> {
-    const all = await this.tags(siteId);
-    const byHost = new Map<string, string[]>();
+  /** The named tags grouped by the gateway holding each; a name not at the site is refused, not left out. */
+  async #tagsByHost(siteId: string, tags: readonly string[]): Promise<Map<string, SiteTag[]>> {
+    const all = new Map((await this.tags(siteId)).map((t) => [t.name, t]));
+    const byHost = new Map<string, SiteTag[]>();
     for (const name of tags) {
-      const tag = all.find((t) => t.name === name);
+      const tag = all.get(name);
       if (!tag) throw new GatehouseError('not-found', `There is no tag ${name} at this site.`);
-      byHost.set(tag.hostId, [...(byHost.get(tag.hostId) ?? []), name]);
+      byHost.set(tag.hostId, [...(byHost.get(tag.hostId) ?? []), tag]);
     }
     return byHost;
   }
