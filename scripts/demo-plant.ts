@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Services } from '../console/server/services.js';
+import { ensureDemoAlarmRules } from './demo-alarms.js';
 
 export const demoSite = { id: 'demo', name: 'Demo water works', description: 'A small simulated water-treatment works (scripts/plant-sim): intake pumps, clear-water tank, dosing.' };
 
@@ -69,6 +70,7 @@ export async function ensureDemoSite(services: Services, packageRoot: string, ga
   if (!(await services.sites.store.findSite(demoSite.id))) await services.sites.createSite(system, demoSite);
   const template = await readFile(join(packageRoot, 'scripts', 'plant-sim', 'demo-profile.yaml'), 'utf8');
   const text = template.replace(/port: 5020\b/, `port: ${tcpPort}`);
+  await ensureDemoAlarmRules(services, demoSite.id, text);
   const current = await services.sites.store.findGateway(gatewayHostId);
   if (current && current.profileText === text && current.siteId === demoSite.id) {
     await services.sites.pushProfile(gatewayHostId).catch(() => false);

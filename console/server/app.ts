@@ -12,6 +12,10 @@ import { hostCheck } from './http/host-check.js';
 import { errorResponse, problemResponse } from './http/problems.js';
 import { securityHeaders } from './http/security-headers.js';
 import { auditRoutes } from './routes/audit.js';
+import { ackRoutes } from './routes/ack.js';
+import { alarmReportRoutes } from './routes/alarm-report.js';
+import { alarmRoutes, alarmRuleRoutes } from './routes/alarms.js';
+import { maintenanceRoutes } from './routes/maintenance.js';
 import { agentDownloadRoutes } from './routes/agent-download.js';
 import { enrollmentTokenRoutes, enrollRoutes } from './routes/enrollment.js';
 import { fileRoutes } from './routes/files.js';
@@ -56,6 +60,8 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.route('/agent/enroll', enrollRoutes(services));
   app.route('/agent', agentDownloadRoutes(services.agentBundle));
   app.all('/agent/*', (c) => problemResponse(c, 'not-found', `no route ${c.req.method} ${c.req.path}`));
+  // Acknowledge links from notifications: the signed token is the credential, not a session.
+  app.route('/ack', ackRoutes(services));
 
   app.use('/api/*', requireSession(services.storage));
   app.route('/api/hosts', hostRoutes(services));
@@ -70,6 +76,10 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.route('/api/enrollment-tokens', enrollmentTokenRoutes(services));
   app.route('/api/audit', auditRoutes(services));
   app.route('/api/sites', siteRoutes(services));
+  app.route('/api/alarms', alarmRoutes(services));
+  app.route('/api/alarm-rules', alarmRuleRoutes(services));
+  app.route('/api/alarm-report', alarmReportRoutes(services));
+  app.route('/api/maintenance-windows', maintenanceRoutes(services));
   app.route('/api/recordings', recordingRoutes(services));
   app.route('/api/modules', moduleRoutes());
   app.all('/api/*', (c) => problemResponse(c, 'not-found', `no API route ${c.req.method} ${c.req.path}`));

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { hostTagSchema, roleIds } from '../../modules/kernel/console-api.js';
 import { unixUserSchema } from '../../modules/terminal/contract.js';
+import { notificationsSchema } from './alarms/paging-config.js';
 
 export const configSchema = z
   .object({
@@ -71,6 +72,12 @@ export const configSchema = z
       })
       .strict()
       .default({ rawDays: 7, minuteDays: 30, hourDays: 400 }),
+    /**
+     * Who is paged about alarms and how: channels (SMTP, webhooks, SMS gateway), people and teams, on-call
+     * schedules, escalation policies and routing (docs/alarms.md). Absent: alarms are raised and listed, nobody
+     * is paged.
+     */
+    notifications: notificationsSchema.optional(),
     terminalUsers: z.partialRecord(z.enum(roleIds), z.array(z.union([z.literal('*'), unixUserSchema])).max(100)).default({}),
   })
   .strict();

@@ -4,6 +4,7 @@
  */
 import type WebSocket from 'ws';
 import type { LiveMessage } from '../../modules/kernel/console-api.js';
+import type { Alarm } from '../../modules/kernel/alarm-model.js';
 import type { HostDirectory } from './hosts.js';
 import type { AuditTrail } from './audit.js';
 import { roleMay } from './roles.js';
@@ -25,6 +26,12 @@ interface Viewer {
 /** Readings of a site's tags as they arrive: `site-tags` messages to the pages watching that site. */
 export interface SiteReadingsSource {
   on(event: 'readings', listener: (siteId: string, readings: unknown[]) => void): unknown;
+}
+
+/** Alarm changes and floods, for every page allowed to read alarms. */
+export interface AlarmSource {
+  on(event: 'changed', listener: (alarm: Alarm) => void): unknown;
+  on(event: 'flood', listener: (flood: { siteId: string; startedAt: string; endedAt: string | null; raised: number }) => void): unknown;
 }
 
 /** How often open sockets are checked against their sessions, so an expired session stops receiving updates. */
@@ -56,6 +63,13 @@ export class LiveUpdates {
         sendText(viewer, text);
       }
     });
+  }
+
+  /** Forward alarm changes and floods to the pages of those who may read alarms. */
+  watchAlarms(source: AlarmSource): void {
+    const mayRead = (v: Viewer) => roleMay(v.user.role, 'alarm.read');
+    source.on('changed', (alarm) => this.#broadcast({ type: 'alarm', alarm }, mayRead));
+    source.on('flood', (flood) => this.#broadcast({ type: 'alarm-flood', flood }, mayRead));
   }
 
   get viewerCount(): number {
@@ -112,7 +126,7 @@ export class LiveUpdates {
     }
   }
 
-  #broadcast(message: Extract<LiveMessage, { type: 'host' | 'host-removed' | 'audit' }>, to: (v: Viewer) => boolean = () => true): void {
+  #broadcast(message: Extract<LiveMessage, { type: 'host' | 'host-removed' | 'audit' | 'alarm' | 'alarm-flood' }>, to: (v: Viewer) => boolean = () => true): void {
     const text = JSON.stringify(message);
     for (const viewer of this.#viewers) if (to(viewer)) sendText(viewer, text);
   }

@@ -3,7 +3,7 @@ import { moduleContracts } from '../../modules/registry.js';
 import { roleAllows, roleMay, type ConsoleAction } from './roles.js';
 import type { RoleId } from './storage/types.js';
 
-const consoleActions: readonly ConsoleAction[] = ['host.manage', 'enrollment.manage', 'audit.read', 'ssh.manage', 'site.read', 'site.manage'];
+const consoleActions: readonly ConsoleAction[] = ['host.manage', 'enrollment.manage', 'audit.read', 'ssh.manage', 'site.read', 'site.manage', 'alarm.read', 'alarm.acknowledge', 'alarm.manage'];
 
 export function permissionsOf(role: RoleId): string[] {
   const codes = new Set<string>();

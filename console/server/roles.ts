@@ -29,14 +29,32 @@ export function roleAllows(role: RoleId, permission: string, risk: Risk): boolea
 }
 
 /** Console-level actions that are not module methods. */
-export type ConsoleAction = 'host.manage' | 'enrollment.manage' | 'audit.read' | 'ssh.manage' | 'site.read' | 'site.manage';
+export type ConsoleAction =
+  | 'host.manage'
+  | 'enrollment.manage'
+  | 'audit.read'
+  | 'ssh.manage'
+  | 'site.read'
+  | 'site.manage'
+  /** See alarms and their history, and the alarm system's report. */
+  | 'alarm.read'
+  /** Acknowledge, shelve and unshelve, reset latched alarms. */
+  | 'alarm.acknowledge'
+  /** Write alarm rules, take alarms out of service, schedule maintenance windows. */
+  | 'alarm.manage';
 
 /** Who watches plants: everyone but the OS-only system operator (deny by default). */
 const siteReaders: readonly RoleId[] = ['plant-operator', 'on-call', 'auditor', 'viewer'];
 
+/** Who acts on alarms: those who answer them (operators, on-call), not those who only read. */
+const alarmResponders: readonly RoleId[] = ['plant-operator', 'system-operator', 'on-call'];
+
 export function roleMay(role: RoleId, action: ConsoleAction): boolean {
   if (role === 'administrator') return true;
   if (action === 'site.read') return siteReaders.includes(role);
+  // Everyone may see alarms: a viewer on a wall screen and an auditor reading the report alike.
+  if (action === 'alarm.read') return true;
+  if (action === 'alarm.acknowledge') return alarmResponders.includes(role);
   return action === 'audit.read' && role === 'auditor';
 }
 

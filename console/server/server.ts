@@ -8,6 +8,12 @@ import { fileURLToPath } from 'node:url';
 import { mkdir } from 'node:fs/promises';
 import { getRequestListener } from '@hono/node-server';
 import { AgentHub } from './agents/hub.js';
+import { HostLabels } from './alarms/host-labels.js';
+import { connectAlarmInputs } from './alarms/inputs.js';
+import { MaintenanceWindows } from './alarms/maintenance.js';
+import { AlarmPager } from './alarms/paging.js';
+import { AlarmService } from './alarms/service.js';
+import { AlarmStore } from './alarms/store.js';
 import { createApp } from './app.js';
 import { AuditTrail } from './audit.js';
 import { LoginRateLimiter } from './auth/rate-limit.js';
@@ -35,6 +41,7 @@ import { SshHosts } from './ssh/ssh-hosts.js';
 import { SshTerminal } from './ssh/ssh-terminal.js';
 import { Vault } from './ssh/vault.js';
 import type { Services } from './services.js';
+import type { Alarm } from '../../modules/kernel/alarm-model.js';
 import { log } from './log.js';
 
 export interface RunningConsole {
@@ -89,6 +96,41 @@ export async function startConsole(config: ConsoleConfig): Promise<RunningConsol
   const sites = new SiteService({ store: new SiteStore(storage.db), telemetry, hosts, hub, relay, audit, intake: telemetryIntake });
   await sites.start();
   live.watchSites(sites);
+  const baselines = new Baselines({ storage, relay, audit });
+
+  const hostLabels = await HostLabels.load(hosts);
+  const alarmStore = new AlarmStore(storage.db);
+  const maintenance = new MaintenanceWindows({ db: storage.db, audit });
+  await maintenance.start();
+  const alarms = new AlarmService({ db: storage.db, store: alarmStore, audit, siteOf: (hostId) => sites.siteOf(hostId) });
+  const inMaintenance = (alarm: Alarm) => maintenance.activeFor(alarm.source, alarm.source.hostId ? hostLabels.tags(alarm.source.hostId) : [], Date.now());
+  alarms.setMaintenanceLookup(inMaintenance);
+  const pager = new AlarmPager({
+    config: config.notifications,
+    store: alarmStore,
+    db: storage.db,
+    hostName: (hostId) => hostLabels.name(hostId),
+    hostTags: (hostId) => hostLabels.tags(hostId),
+    siteName: (siteId) => sites.siteName(siteId),
+    inMaintenance,
+    publicOrigin: () => services.publicOrigin,
+  });
+  alarms.setTransitionListener(pager);
+  await alarms.start();
+  await pager.start();
+  live.watchAlarms(alarms);
+  const systemUser = { id: 'system', username: 'system', role: 'administrator' as const, passwordHash: '', createdAt: new Date(0).toISOString(), disabled: false };
+  const disconnectAlarmInputs = await connectAlarmInputs({
+    evaluator: alarms.evaluator,
+    hub,
+    hosts,
+    intake: telemetryIntake,
+    sites,
+    events,
+    storage,
+    baselines,
+    system: { user: systemUser, address: null },
+  });
   const agentBundle = join(packageRoot(), 'dist', 'agent-bundle', 'gatehouse-agent.mjs');
   const services: Services = {
     storage,
@@ -103,7 +145,11 @@ export async function startConsole(config: ConsoleConfig): Promise<RunningConsol
     sites,
     terminals,
     events,
-    baselines: new Baselines({ storage, relay, audit }),
+    baselines,
+    alarms,
+    pager,
+    maintenance,
+    hostLabels,
     terminalUsers: config.terminalUsers,
     dataDir: config.dataDir,
     relay,
@@ -150,12 +196,15 @@ export async function startConsole(config: ConsoleConfig): Promise<RunningConsol
       clearInterval(sweeper);
       metrics.stop();
       telemetryIntake.stop();
+      disconnectAlarmInputs();
       live.closeAll();
       await terminals.closeAll();
       hub.closeAll();
       await relay.flushAudits();
       await metrics.flush();
       await telemetryIntake.settled();
+      await alarms.stop();
+      await pager.stop();
       await stopTelemetryUpkeep();
       await telemetry.flush();
       await new Promise<void>((r) => {

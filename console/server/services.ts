@@ -1,5 +1,9 @@
 /** Everything the routes and sockets share, built once at start-up. */
 import type { AgentHub } from './agents/hub.js';
+import type { AlarmService } from './alarms/service.js';
+import type { AlarmPager } from './alarms/paging.js';
+import type { MaintenanceWindows } from './alarms/maintenance.js';
+import type { HostLabels } from './alarms/host-labels.js';
 import type { AuditTrail } from './audit.js';
 import type { LoginRateLimiter } from './auth/rate-limit.js';
 import type { Enrollment } from './enrollment.js';
@@ -35,6 +39,14 @@ export interface Services {
   terminals: TerminalGateway;
   /** Approved baselines and drift from them. */
   baselines: Baselines;
+  /** Alarms: rules, the engine, what operators do to alarms. */
+  alarms: AlarmService;
+  /** Notifications: routing, on-call, escalation, acknowledge links. */
+  pager: AlarmPager;
+  /** Maintenance windows: alarms inside are recorded, not notified. */
+  maintenance: MaintenanceWindows;
+  /** Host names and tags in memory. */
+  hostLabels: HostLabels;
   /** Conditions that become alarms (events.ts). */
   events: ConsoleEvents;
   /** The configured Unix users per role for terminals (config `terminalUsers`). */

@@ -3,6 +3,7 @@
  * builds these shapes, the web app reads them. Module call results are not here; they come from each
  * module's contract.
  */
+import type { Alarm } from './alarm-model.js';
 import { z } from 'zod';
 import { hostStatusSchema } from './host-status.js';
 import { agentPolicySchema } from './policy.js';
@@ -187,6 +188,10 @@ export type LiveMessage =
   /** An SSH host was forgotten. */
   | { type: 'host-removed'; hostId: string }
   | { type: 'audit'; entry: AuditEntry }
+  /** An alarm changed state (any state, normal included: the page drops it from its list). */
+  | { type: 'alarm'; alarm: Alarm }
+  /** A flood started at a site (more than 10 alarms in 10 minutes). */
+  | { type: 'alarm-flood'; flood: { siteId: string; startedAt: string; endedAt: string | null; raised: number } }
   | { type: 'pong' }
   | { type: 'error'; code: string; message: string };
 

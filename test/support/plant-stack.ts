@@ -8,7 +8,7 @@
  * With `via: 'cuttable'` the agent reaches the console through a loopback proxy (./tcp-cut.ts) that a test can
  * cut and restore, as a network cut between a gateway and its console.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -41,6 +41,8 @@ export interface PlantStackOptions {
   editProfile?: (profile: DemoProfileDocument) => void;
   /** Faults active in the simulator from the start (its `--fault` form). */
   faults?: string[];
+  /** The console's DATA/console.json (e.g. `notifications`), written before it starts. */
+  consoleConfig?: Record<string, unknown>;
 }
 
 export interface SiteTagRow {
@@ -119,6 +121,7 @@ export async function startPlantStack(options: PlantStackOptions = {}): Promise<
 
     const consoleDataDir = await mkdtemp(join(tmpdir(), 'gh-plant-console-'));
     cleanups.push(() => rm(consoleDataDir, { recursive: true, force: true }));
+    if (options.consoleConfig) await writeFile(join(consoleDataDir, 'console.json'), JSON.stringify(options.consoleConfig, null, 2));
     let consoleHandle: TestConsole = await startTestConsole({ dataDir: consoleDataDir });
     cleanups.push(() => consoleHandle.stop());
     const consoleUrl = consoleHandle.url;

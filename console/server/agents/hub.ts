@@ -43,6 +43,11 @@ export class AgentHub extends EventEmitter<HubEvents> {
     return this.#links.get(hostId);
   }
 
+  /** The hosts connected now. */
+  onlineHostIds(): string[] {
+    return [...this.#links.keys()];
+  }
+
   isOnline(hostId: string): boolean {
     return this.#links.has(hostId);
   }

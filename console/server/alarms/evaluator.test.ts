@@ -185,3 +185,83 @@ describe('AlarmEvaluator', () => {
     expect(evaluator.alarms().map((a) => `${a.id}:${a.state}`)).toEqual(['ft@gw1:unacknowledged']);
   });
 });
+
+describe('AlarmEvaluator: device status, fleet-wide rules, console conditions, restart', () => {
+  it('a comm-loss rule with the gateway`s comm tag raises the moment the device stops answering, and clears when it answers', () => {
+    const { evaluator, raised, log } = setup();
+    evaluator.addRule({ id: 'plc-comm', type: 'comm-loss', periodS: 60, periods: 2, commTag: 'plc.comm', tags: ['FT-101'], priority: 'high', target: { siteId: 'plant-1' } });
+    evaluator.addRule({ id: 'ft-low', type: 'limit', tag: 'FT-101', limit: 'L', setpoint: 1, priority: 'medium', target: { siteId: 'plant-1' } });
+    evaluator.onSamples('gw1', 'plant-1', [good('plc.comm', t0, true), good('FT-101', t0, 5)]);
+    evaluator.onSamples('gw1', 'plant-1', [good('plc.comm', t0 + 3 * s, false), fault('FT-101', t0 + 3 * s)]);
+    expect(raised().map((e) => e.alarm.id)).toEqual(['plc-comm@gw1']);
+    expect(raised()[0]?.transition.at).toBe(new Date(t0 + 3 * s).toISOString());
+    // The flow's alarm is behind the lost device: inhibited, not raised.
+    evaluator.onSamples('gw1', 'plant-1', [good('plc.comm', t0 + 10 * s, true), good('FT-101', t0 + 10 * s, 5)]);
+    expect(evaluator.alarm('plc-comm@gw1')).toMatchObject({ state: 'returned-unacknowledged', active: false });
+    expect(log.filter((e) => e.alarm.id === 'ft-low@gw1' && e.transition.to === 'unacknowledged')).toHaveLength(0);
+  });
+
+  it('a rule for all hosts applies to each host that reports, as its own alarm', () => {
+    const { evaluator } = setup();
+    evaluator.addRule({ id: 'disk-full', type: 'metric', metric: 'disk.used.percent', limit: 'H', setpoint: 90, priority: 'medium', target: { allHosts: true } });
+    evaluator.onSamples('web1', undefined, [good('disk.used.percent', t0, 95)]);
+    evaluator.onSamples('db1', undefined, [good('disk.used.percent', t0, 50)]);
+    evaluator.onSamples('gw1', 'plant-1', [good('disk.used.percent', t0, 97)]);
+    expect(evaluator.alarms().map((a) => a.id).sort()).toEqual(['disk-full@gw1', 'disk-full@web1']);
+    expect(() => evaluator.addRule({ id: 'bad', type: 'drift', priority: 'low', target: { allHosts: true, siteId: 'x' } })).toThrow(/targets one host/);
+  });
+
+  it('a failed recording is a pulse that waits for acknowledgement; a broken audit chain stands until it verifies', () => {
+    const { evaluator } = setup();
+    evaluator.addRule({ id: 'rec', type: 'recording-failed', priority: 'high', target: { allHosts: true } });
+    evaluator.addRule({ id: 'chain', type: 'audit-chain', priority: 'critical', target: { hostId: 'console' } });
+    evaluator.onSamples('h1', undefined, [good('gatehouse:recording-failed', t0, true), good('gatehouse:recording-failed', t0 + 1, false)]);
+    expect(evaluator.alarm('rec@h1')).toMatchObject({ state: 'returned-unacknowledged', kind: 'recording-failed' });
+    evaluator.onSamples('console', undefined, [good('gatehouse:audit-chain', t0, true)]);
+    expect(evaluator.alarm('chain@console')).toMatchObject({ state: 'unacknowledged', kind: 'audit-chain', active: true });
+  });
+
+  it('restores stored alarms after a restart: an active one clears on the next normal sample, and emits nothing meanwhile', () => {
+    const first = setup();
+    const rule = { id: 'lt-h', type: 'limit', tag: 'LT', limit: 'H', setpoint: 4, priority: 'high', target: { siteId: 'p' } } as const;
+    const comm = { id: 'comm', type: 'comm-loss', periodS: 1, periods: 3, priority: 'high', target: { hostId: 'gw2', siteId: 'p' } } as const;
+    first.evaluator.addRule(rule);
+    first.evaluator.addRule(comm);
+    first.evaluator.onSamples('gw1', 'p', [good('LT', t0, 4.5)]);
+    first.evaluator.acknowledge('lt-h@gw1', 'ana');
+    first.evaluator.tick(t0 + s); // the watch starts
+    first.evaluator.tick(t0 + 10 * s); // gw2 never spoke: comm loss
+    expect(first.evaluator.alarm('comm@gw2').state).toBe('unacknowledged');
+    const stored = ['lt-h@gw1', 'comm@gw2'].map((id) => ({ alarm: first.evaluator.alarm(id), core: first.evaluator.core(id) }));
+
+    const second = setup();
+    second.evaluator.addRule(rule);
+    second.evaluator.addRule(comm);
+    expect(second.evaluator.restore(stored, t0 + 20 * s)).toBe(2);
+    expect(second.log).toHaveLength(0);
+    expect(second.evaluator.alarm('lt-h@gw1')).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'ana' });
+    second.evaluator.onSamples('gw1', 'p', [good('LT', t0 + 21 * s, 3)]);
+    expect(() => second.evaluator.alarm('lt-h@gw1')).not.toThrow();
+    expect(second.evaluator.alarm('lt-h@gw1').state).toBe('normal');
+    expect(second.evaluator.alarm('comm@gw2')).toMatchObject({ state: 'unacknowledged', active: true });
+  });
+});
+
+describe('AlarmEvaluator: comm loss in layers', () => {
+  it('a gateway silent as a whole speaks for the per-tag watches behind it: one alarm, fifty held', () => {
+    const { evaluator, raised, clock } = setup();
+    const tags = Array.from({ length: 50 }, (_, i) => `TT-${100 + i}`);
+    evaluator.addRule({ id: 'gw', type: 'comm-loss', periodS: 1, periods: 3, priority: 'high', target: { hostId: 'gw1' } });
+    for (const tag of tags) evaluator.addRule({ id: `${tag}-silent`, type: 'comm-loss', periodS: 2, periods: 3, tags: [tag], priority: 'low', target: { siteId: 'plant-1' } });
+    for (let i = 0; i <= 5; i++) evaluator.onSamples('gw1', 'plant-1', tags.map((tag) => good(tag, t0 + i * s, i)));
+    for (let i = 6; i <= 30; i++) {
+      clock.now = t0 + i * s;
+      evaluator.tick(clock.now);
+    }
+    expect(raised().map((e) => e.alarm.id)).toEqual(['gw@gw1']);
+    expect(evaluator.alarms().map((a) => a.id)).toEqual(['gw@gw1']);
+    // Back: the gateway's alarm clears and the tag watches are evaluated afresh (all good now).
+    evaluator.onSamples('gw1', 'plant-1', tags.map((tag) => good(tag, t0 + 31 * s, 1)));
+    expect(raised().map((e) => e.alarm.id)).toEqual(['gw@gw1']);
+  });
+});

@@ -57,6 +57,9 @@ const maxComment = 1000;
 
 const key = (a: string, b: string): string => `${a}\u0000${b}`;
 
+/** The host key of rules for every host (`target.allHosts`): never a host id, which starts with a letter or digit. */
+const allHosts = '*';
+
 function push<K, V>(map: Map<K, V[]>, k: K, v: V): void {
   const list = map.get(k);
   if (list) list.push(v);
@@ -80,6 +83,7 @@ function text(value: unknown, what: string, max: number, required: boolean): str
 
 export class AlarmEvaluator extends EventEmitter<EvaluatorEvents> {
   readonly #now: () => number;
+  readonly #siteOf: (hostId: string) => string | undefined;
   readonly #rules = new Map<string, AlarmRule>();
   readonly #alarms = new Map<string, AlarmRecord>();
   /** (host or site, input tag) → rules it drives. */
@@ -96,10 +100,17 @@ export class AlarmEvaluator extends EventEmitter<EvaluatorEvents> {
   readonly #floods: Flood[] = [];
   readonly #openFloods = new Map<string, Flood>();
   readonly #tagSets = new WeakMap<AlarmRule, Set<string>>();
+  /** While restoring stored alarms: their transitions are already stored, so none is emitted. */
+  #restoring = false;
 
-  constructor(options: { now?: () => number } = {}) {
+  /**
+   * `siteOf` names the site of a host for alarms born without a sample to say it (a host's silence watched from
+   * the moment its rule is added), so they route and count with their site.
+   */
+  constructor(options: { now?: () => number; siteOf?: (hostId: string) => string | undefined } = {}) {
     super();
     this.#now = options.now ?? Date.now;
+    this.#siteOf = options.siteOf ?? (() => undefined);
   }
 
   /** Add or replace a rule (validated; a replaced rule's alarms start again from normal). */
@@ -114,7 +125,7 @@ export class AlarmEvaluator extends EventEmitter<EvaluatorEvents> {
     this.#rules.set(rule.id, rule);
     const { hostId, siteId } = rule.target;
     const input_ = ruleInput(rule);
-    const where = hostId !== undefined ? [this.#byHostTag, this.#suppressorsByHost, this.#hostRules, hostId] as const : [this.#bySiteTag, this.#suppressorsBySite, this.#siteRules, siteId!] as const;
+    const where = hostId !== undefined || siteId === undefined ? [this.#byHostTag, this.#suppressorsByHost, this.#hostRules, hostId ?? allHosts] as const : [this.#bySiteTag, this.#suppressorsBySite, this.#siteRules, siteId] as const;
     if (input_ !== null) push(where[0], key(where[3], input_), rule);
     else push(where[2], where[3], rule);
     if (rule.suppressedWhen) push(where[1], key(where[3], rule.suppressedWhen.tag), rule);
@@ -129,7 +140,7 @@ export class AlarmEvaluator extends EventEmitter<EvaluatorEvents> {
     this.#rules.delete(id);
     const { hostId, siteId } = rule.target;
     const input = ruleInput(rule);
-    const where = hostId !== undefined ? [this.#byHostTag, this.#suppressorsByHost, this.#hostRules, hostId] as const : [this.#bySiteTag, this.#suppressorsBySite, this.#siteRules, siteId!] as const;
+    const where = hostId !== undefined || siteId === undefined ? [this.#byHostTag, this.#suppressorsByHost, this.#hostRules, hostId ?? allHosts] as const : [this.#bySiteTag, this.#suppressorsBySite, this.#siteRules, siteId] as const;
     if (input !== null) pull(where[0], key(where[3], input), rule);
     else pull(where[2], where[3], rule);
     if (rule.suppressedWhen) pull(where[1], key(where[3], rule.suppressedWhen.tag), rule);
@@ -154,14 +165,18 @@ export class AlarmEvaluator extends EventEmitter<EvaluatorEvents> {
       const tag = sample.tag;
       const byHost = this.#byHostTag.get(key(hostId, tag));
       if (byHost) for (const rule of byHost) this.#apply(this.#record(rule, hostId, siteId), (c) => evaluateSample(rule, c, sample));
+      const byFleet = this.#byHostTag.get(key(allHosts, tag));
+      if (byFleet) for (const rule of byFleet) this.#apply(this.#record(rule, hostId, siteId), (c) => evaluateSample(rule, c, sample));
       if (siteId !== undefined) {
         const bySite = this.#bySiteTag.get(key(siteId, tag));
         if (bySite) for (const rule of bySite) this.#apply(this.#record(rule, hostId, siteId), (c) => evaluateSample(rule, c, sample));
         const suppressors = this.#suppressorsBySite.get(key(siteId, tag));
         if (suppressors) for (const rule of suppressors) this.#suppressByDesign(this.#record(rule, hostId, siteId), sample);
       }
-      const suppressors = this.#suppressorsByHost.get(key(hostId, tag));
-      if (suppressors) for (const rule of suppressors) this.#suppressByDesign(this.#record(rule, hostId, siteId), sample);
+      for (const at of [hostId, allHosts]) {
+        const suppressors = this.#suppressorsByHost.get(key(at, tag));
+        if (suppressors) for (const rule of suppressors) this.#suppressByDesign(this.#record(rule, hostId, siteId), sample);
+      }
       for (const rule of silenceRules) {
         if (rule.type === 'comm-loss' && (rule.tags.length === 0 || this.#deviceTags(rule).has(tag))) {
           this.#apply(this.#record(rule, hostId, siteId), (c) => evaluateSample(rule, c, sample));
@@ -232,14 +247,16 @@ export class AlarmEvaluator extends EventEmitter<EvaluatorEvents> {
   }
 
   /**
-   * Current alarms in any state but normal. A suppressed alarm whose condition is not active is left out: behind a
-   * lost gateway fifty quiet tags are suppressed, and listing them would be the flood we set out to prevent.
+   * Current alarms in any state but normal. A suppressed alarm is left out when its condition is not active, or when
+   * it is a comm-loss watch held behind a wider one: behind a lost gateway fifty tags are suppressed, and listing
+   * them would be the flood we set out to prevent. Suppressed alarms whose condition is active are listed.
    */
   alarms(): Alarm[] {
     const out: Alarm[] = [];
     for (const record of this.#alarms.values()) {
       const { state, active } = record.core;
-      if (state === 'normal' || (state === 'suppressed' && !active)) continue;
+      // A narrower silence held behind a wider one (a tag's behind its lost gateway): the wider alarm speaks for it.
+      if (state === 'normal' || (state === 'suppressed' && (!active || (record.inhibitedBy.size > 0 && record.rule.type === 'comm-loss')))) continue;
       out.push(this.#view(record));
     }
     return out;
@@ -247,6 +264,51 @@ export class AlarmEvaluator extends EventEmitter<EvaluatorEvents> {
 
   alarm(alarmId: string): Alarm {
     return this.#view(this.#find(alarmId));
+  }
+
+  /** The state machine's record of an alarm, to store beside it so a restart carries on. */
+  core(alarmId: string): AlarmCore {
+    return { ...this.#find(alarmId).core };
+  }
+
+  /** The rule of an alarm. */
+  ruleOf(alarmId: string): AlarmRule {
+    return this.#find(alarmId).rule;
+  }
+
+  /**
+   * Carry on after a restart from the stored alarms (their rules added first): each alarm's state, and a condition
+   * that matches it, so an active alarm clears on the next normal sample. Silence is measured again from `now`.
+   * Emits nothing: these transitions are already stored. Alarms of rules that no longer exist or no longer apply
+   * to their host are skipped. Returns how many were restored.
+   */
+  restore(stored: readonly { alarm: Alarm; core: AlarmCore }[], now: number = this.#now()): number {
+    let restored = 0;
+    this.#restoring = true;
+    try {
+      for (const { alarm, core } of stored) {
+        const rule = this.#rules.get(alarm.ruleId);
+        const hostId = alarm.source.hostId;
+        if (!rule || hostId === undefined) continue;
+        const applies = rule.target.allHosts === true || (rule.target.hostId !== undefined ? rule.target.hostId === hostId : rule.target.siteId === alarm.source.siteId);
+        if (!applies) continue;
+        const record = this.#record(rule, hostId, alarm.source.siteId);
+        record.core = { ...core, latched: rule.latching };
+        const silent = ruleInput(rule) === null && rule.type !== 'drift';
+        record.condition = { ...initialCondition(), raw: core.active, rawSince: core.active ? (core.raisedAt ?? now) : null, active: core.active, lastGoodTs: silent ? now : null, value: core.value };
+        record.inhibitedBy.clear();
+        restored += 1;
+      }
+      for (const source of this.#alarms.values()) {
+        if (!source.condition.active || (source.rule.type !== 'comm-loss' && source.rule.type !== 'host-offline')) continue;
+        for (const target of this.#alarmsByHost.get(source.hostId) ?? []) if (this.#inhibits(source, target)) target.inhibitedBy.add(source.id);
+      }
+      // Held without a lost device to blame: it was suppressed by design, until a sample says otherwise.
+      for (const record of this.#alarms.values()) if (record.core.suppressed && record.inhibitedBy.size === 0) record.suppressedByDesign = true;
+    } finally {
+      this.#restoring = false;
+    }
+    return restored;
   }
 
   /** Floods seen, newest last (open ones have `endedAt` null). */
@@ -257,8 +319,9 @@ export class AlarmEvaluator extends EventEmitter<EvaluatorEvents> {
   #silenceRules(hostId: string, siteId: string | undefined): AlarmRule[] {
     const byHost = this.#hostRules.get(hostId);
     const bySite = siteId === undefined ? undefined : this.#siteRules.get(siteId);
-    if (!bySite) return byHost ?? [];
-    return byHost ? [...byHost, ...bySite] : bySite;
+    const byFleet = this.#hostRules.get(allHosts);
+    if (!bySite && !byFleet) return byHost ?? [];
+    return [...(byHost ?? []), ...(bySite ?? []), ...(byFleet ?? [])];
   }
 
   #find(alarmId: string): AlarmRecord {
@@ -275,7 +338,7 @@ export class AlarmEvaluator extends EventEmitter<EvaluatorEvents> {
       id,
       rule,
       hostId,
-      siteId,
+      siteId: siteId ?? this.#siteOf(hostId),
       core: normalCore(rule.latching),
       condition: initialCondition(),
       suppressedByDesign: false,
@@ -305,6 +368,14 @@ export class AlarmEvaluator extends EventEmitter<EvaluatorEvents> {
     if (source.hostId !== target.hostId || source === target) return false;
     if (source.rule.type === 'host-offline') return target.rule.type !== 'host-offline';
     if (source.rule.type !== 'comm-loss') return false;
+    if (target.rule.type === 'comm-loss') {
+      // Narrower watches behind this one (a device behind its gateway, a tag behind its device) say nothing new.
+      const narrower = target.rule.tags;
+      if (narrower.length === 0) return false;
+      if (source.rule.tags.length === 0) return true;
+      const covered = this.#deviceTags(source.rule);
+      return narrower.length < covered.size && narrower.every((tag) => covered.has(tag));
+    }
     const tag = ruleInput(target.rule);
     return tag !== null && (source.rule.tags.length === 0 || this.#deviceTags(source.rule).has(tag));
   }
@@ -312,7 +383,7 @@ export class AlarmEvaluator extends EventEmitter<EvaluatorEvents> {
   /** A comm-loss rule's tags as a set: a gateway may list thousands, and every sample asks. */
   #deviceTags(rule: Extract<AlarmRule, { type: 'comm-loss' }>): Set<string> {
     let tags = this.#tagSets.get(rule);
-    if (!tags) this.#tagSets.set(rule, (tags = new Set(rule.tags)));
+    if (!tags) this.#tagSets.set(rule, (tags = new Set(rule.commTag === undefined ? rule.tags : [...rule.tags, rule.commTag])));
     return tags;
   }
 
@@ -321,6 +392,12 @@ export class AlarmEvaluator extends EventEmitter<EvaluatorEvents> {
       if (!this.#inhibits(source, target)) continue;
       if (on) target.inhibitedBy.add(source.id);
       else target.inhibitedBy.delete(source.id);
+      if (!on && target.inhibitedBy.size === 0 && target.rule.type === 'comm-loss' && target.condition.active) {
+        // The wider silence explained this one; its watch starts again from the return, rather than raising a
+        // burst of stale alarms that the very next samples clear.
+        target.condition = { ...target.condition, active: false, raw: false, rawSince: at, lastGoodTs: at };
+        this.#event(target, { type: 'condition-cleared', value: null }, at);
+      }
       this.#applySuppression(target, at);
     }
   }
@@ -348,6 +425,7 @@ export class AlarmEvaluator extends EventEmitter<EvaluatorEvents> {
     record.core = core;
     if (transitions.length === 0) return;
     record.changedAt = at;
+    if (this.#restoring) return;
     const view = this.#view(record);
     for (const t of transitions) {
       if (t.to === 'unacknowledged' && record.siteId !== undefined) this.#countRaise(record.siteId, at);

@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { alarmPriorities, type AlarmKind } from '../../../modules/kernel/alarm-model.js';
+import type { AlarmKind } from '../../../modules/kernel/alarm-model.js';
 import type { TagSample } from '../../../modules/kernel/telemetry.js';
 import type { ConditionValue } from './state-machine.js';
 
@@ -15,95 +14,18 @@ import type { ConditionValue } from './state-machine.js';
  *   is what speaks for a silent device.
  */
 
-const name = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:/-]*$/, 'letters, digits and _ . : / - only');
+import { alarmRuleSchema, consoleConditionTags, type AlarmRule } from '../../../modules/kernel/alarm-rules.js';
 
-const targetSchema = z
-  .object({ hostId: name.optional(), siteId: name.optional() })
-  .strict()
-  .refine((t) => t.hostId !== undefined || t.siteId !== undefined, 'a rule targets a host or a site');
+export * from '../../../modules/kernel/alarm-rules.js';
+export { alarmRuleSchema };
 
-const seconds = (max: number) => z.number().int().min(0).max(max);
-
-const base = {
-  id: name,
-  /** What operators read in the alarm list; a default is made from the rule when absent. */
-  message: z.string().min(1).max(300).optional(),
-  priority: z.enum(alarmPriorities),
-  /** Hold the alarm in `latched` after acknowledge and clear, until someone resets it. */
-  latching: z.boolean().default(false),
-  /** The longest an operator may shelve this alarm; 0 forbids shelving. Default 8 hours (one shift). */
-  maxShelveMinutes: z.number().int().min(0).max(7 * 24 * 60).default(480),
-  target: targetSchema,
-  /** Suppressed by design while this tag (on the same host) equals the value: P-101.running false → no FT-101 low flow. */
-  suppressedWhen: z.object({ tag: name, equals: z.union([z.boolean(), z.number().finite()]) }).strict().optional(),
-};
-
-const delays = {
-  /** The condition must hold this long (sample time) before it counts as active. */
-  onDelayS: seconds(86_400).default(0),
-  /** The condition must be gone this long (sample time) before it counts as cleared. */
-  offDelayS: seconds(86_400).default(0),
-};
-
-const threshold = {
-  limit: z.enum(['HH', 'H', 'L', 'LL']),
-  setpoint: z.number().finite(),
-  /** The alarm clears only once the value is back past the setpoint by this much (in engineering units). */
-  deadband: z.number().finite().min(0).default(0),
-  ...delays,
-};
-
-export const limitRuleSchema = z.object({ ...base, type: z.literal('limit'), tag: name, ...threshold }).strict();
-export const metricRuleSchema = z.object({ ...base, type: z.literal('metric'), metric: name, ...threshold }).strict();
-export const digitalRuleSchema = z.object({ ...base, type: z.literal('digital'), tag: name, alarmWhen: z.boolean(), ...delays }).strict();
-export const rateRuleSchema = z
-  .object({
-    ...base,
-    type: z.literal('rate-of-change'),
-    tag: name,
-    /** Engineering units per minute, measured between the oldest and the newest sample of the window. */
-    ratePerMinute: z.number().finite().positive(),
-    windowS: z.number().int().min(1).max(3600),
-    direction: z.enum(['rise', 'fall', 'either']).default('either'),
-  })
-  .strict();
-export const commLossRuleSchema = z
-  .object({
-    ...base,
-    type: z.literal('comm-loss'),
-    /** The device's poll period and how many may pass without a good sample. */
-    periodS: z.number().int().min(1).max(86_400),
-    periods: z.number().int().min(1).max(1000).default(3),
-    /** The tags read through this device or gateway; empty means every tag of the host. Their alarms are inhibited. */
-    tags: z.array(name).max(10_000).default([]),
-  })
-  .strict();
-export const hostOfflineRuleSchema = z
-  .object({ ...base, type: z.literal('host-offline'), heartbeatS: z.number().int().min(1).max(86_400), missed: z.number().int().min(1).max(1000).default(3) })
-  .strict();
-export const driftRuleSchema = z.object({ ...base, type: z.literal('drift') }).strict();
-
-export const alarmRuleSchema = z.discriminatedUnion('type', [
-  limitRuleSchema,
-  metricRuleSchema,
-  digitalRuleSchema,
-  rateRuleSchema,
-  commLossRuleSchema,
-  hostOfflineRuleSchema,
-  driftRuleSchema,
-]);
-export type AlarmRule = z.infer<typeof alarmRuleSchema>;
-export type AlarmRuleInput = z.input<typeof alarmRuleSchema>;
 type ThresholdRule = Extract<AlarmRule, { type: 'limit' | 'metric' }>;
 
 /** The tag (or metric) whose samples drive the rule; null for rules driven by heartbeats, drift or silence. */
 export function ruleInput(rule: AlarmRule): string | null {
   if (rule.type === 'limit' || rule.type === 'digital' || rule.type === 'rate-of-change') return rule.tag;
   if (rule.type === 'metric') return rule.metric;
+  if (rule.type === 'recording-failed' || rule.type === 'audit-chain') return consoleConditionTags[rule.type];
   return null;
 }
 
@@ -139,6 +61,10 @@ export function ruleMessage(rule: AlarmRule): string {
       return `Host missed ${rule.missed} heartbeats`;
     case 'drift':
       return 'Configuration drifted from the approved baseline';
+    case 'recording-failed':
+      return 'A terminal session could not be recorded';
+    case 'audit-chain':
+      return 'The audit log does not verify: an entry was changed, removed or reordered';
   }
 }
 
@@ -212,6 +138,12 @@ export function evaluateSample(rule: AlarmRule, previous: ConditionState, sample
       state.value = sample.value;
       return applyDelays(state, thresholdRaw(rule, state.raw, sample.value), sample.ts, onDelay, offDelay);
     }
+    case 'recording-failed':
+    case 'audit-chain':
+      // Events the console itself reports: true raises, false clears (a failed recording is a pulse: raise, clear).
+      if (typeof sample.value !== 'boolean') return { state: previous, change: null };
+      state.value = sample.value;
+      return applyDelays(state, sample.value, sample.ts, 0, 0);
     case 'digital': {
       if (sample.value === null) return { state: previous, change: null };
       const on = typeof sample.value === 'boolean' ? sample.value : sample.value !== 0;
@@ -243,7 +175,15 @@ function silenceLimitMs(rule: AlarmRule): number {
   return Infinity;
 }
 
-function commLossSample(rule: AlarmRule, state: ConditionState, sample: TagSample): Evaluation {
+function commLossSample(rule: Extract<AlarmRule, { type: 'comm-loss' }>, state: ConditionState, sample: TagSample): Evaluation {
+  if (sample.tag === rule.commTag && sample.quality === 'good' && sample.value === false) {
+    // The gateway says the device does not answer: no need to wait out the silence.
+    if (state.active) return { state, change: null };
+    state.raw = true;
+    state.rawSince = sample.ts;
+    state.active = true;
+    return { state, change: { active: true, at: sample.ts, value: null } };
+  }
   if (sample.quality === 'good') {
     state.lastGoodTs = Math.max(state.lastGoodTs ?? -Infinity, sample.ts);
     // A tick may have raised the loss on the console's clock after this sample was read (it was queued on the

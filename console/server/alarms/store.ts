@@ -61,6 +61,18 @@ export class AlarmStore implements AttemptLog, AckTokenStore {
     return rows.map((r) => ({ alarm: alarmSchema.parse(JSON.parse(r.alarm)), core: JSON.parse(r.core) as AlarmCore }));
   }
 
+  /** Forget the present record of a rule's alarms (the rule was replaced or removed); their history stays. */
+  async deleteAlarmsOfRule(ruleId: string): Promise<number> {
+    const result = await this.#db.deleteFrom('alarms').where('rule_id', '=', ruleId).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  /** One alarm's stored record (also after its rule was removed), or undefined. */
+  async storedAlarm(alarmId: string): Promise<Alarm | undefined> {
+    const row = await this.#db.selectFrom('alarms').select('alarm').where('id', '=', alarmId).executeTakeFirst();
+    return row ? alarmSchema.parse(JSON.parse(row.alarm)) : undefined;
+  }
+
   /** Alarms in any state but normal, newest raised first: what GET /api/alarms lists. */
   async currentAlarms(): Promise<Alarm[]> {
     const rows = await this.#db.selectFrom('alarms').select('alarm').where('state', '!=', 'normal').execute();

@@ -128,8 +128,15 @@ describe('hostile policies', () => {
     expect((caught as GatehouseError).message.length).toBeLessThan(300);
   };
   it('refuses a negative wait', () => expectInvalid({ id: 'p', steps: [{ notify: 'primary', waitMinutes: -5 }] }, 'steps.0.waitMinutes'));
-  it('refuses a fractional or huge wait', () => {
-    expectInvalid({ id: 'p', steps: [{ notify: 'primary', waitMinutes: 1.5 }] }, 'steps.0.waitMinutes');
+  it('takes a wait of whole seconds (0.5 = 30 s), and pages the next step after it', () => {
+    const quick = parseEscalationPolicy({ id: 'q', steps: [{ notify: { person: 'ann' }, waitMinutes: 0.5 }, { notify: { person: 'bob' }, waitMinutes: 0.05 }] });
+    const first = nextEscalation(quick, raisedAt, null, raisedAt, null);
+    expect(first.nextAt?.getTime()).toBe(raisedAt.getTime() + 30_000);
+    const second = nextEscalation(quick, raisedAt, null, new Date(raisedAt.getTime() + 30_000), null, raisedAt);
+    expect(second.due.map((p) => p.person)).toEqual(['bob']);
+  });
+  it('refuses a wait of part of a second, or a huge one', () => {
+    expectInvalid({ id: 'p', steps: [{ notify: 'primary', waitMinutes: 1.001 }] }, 'steps.0.waitMinutes');
     expectInvalid({ id: 'p', steps: [{ notify: 'primary', waitMinutes: 1e12 }] }, 'steps.0.waitMinutes');
   });
   it('refuses a 10 kB person', () => expectInvalid({ id: 'p', steps: [{ notify: { person: 'x'.repeat(10_000) }, waitMinutes: 1 }] }, 'steps.0.notify.person'));

@@ -21,8 +21,15 @@ const MAX_WAIT_MINUTES = 7 * 24 * 60;
 
 export const escalationStepSchema = z.strictObject({
   notify: escalationTargetSchema,
-  /** Minutes to wait after this page before the next step, if nobody acknowledges. */
-  waitMinutes: z.number().int().min(0).max(MAX_WAIT_MINUTES),
+  /**
+   * Minutes to wait after this page before the next step, if nobody acknowledges. Fractions are whole seconds:
+   * 0.5 = 30 s (short waits are for tests and drills; a real policy gives people minutes).
+   */
+  waitMinutes: z
+    .number()
+    .min(0)
+    .max(MAX_WAIT_MINUTES)
+    .refine((minutes) => Math.abs(minutes * 60 - Math.round(minutes * 60)) < 1e-6, 'must be a whole number of seconds (0.5 = 30 s)'),
 });
 export type EscalationStep = z.infer<typeof escalationStepSchema>;
 
@@ -81,7 +88,7 @@ function plan(policy: EscalationPolicy, raisedAt: number): PlannedPage[] {
   for (let pass = 1; pass <= policy.repeat + 1; pass++) {
     policy.steps.forEach((step, index) => {
       pages.push({ page: pages.length + 1, step: index + 1, pass, at, notify: step.notify });
-      at += step.waitMinutes * 60_000;
+      at += Math.round(step.waitMinutes * 60) * 1000;
     });
   }
   return pages;

@@ -40,6 +40,8 @@ export class SiteService extends EventEmitter<SiteServiceEvents> {
   readonly #intake: TelemetryIntake;
   /** host id → site id, for routing incoming samples to watchers without a query per frame. */
   readonly #siteOfHost = new Map<string, string>();
+  /** site id → name, for alarm messages and routing without a query per alarm. */
+  readonly #siteNames = new Map<string, string>();
 
   constructor(options: { store: SiteStore; telemetry: TelemetryStore; hosts: HostDirectory; hub: AgentHub; relay: Relay; audit: AuditTrail; intake: TelemetryIntake }) {
     super();
@@ -54,10 +56,20 @@ export class SiteService extends EventEmitter<SiteServiceEvents> {
 
   async start(): Promise<void> {
     for (const gateway of await this.#store.gateways()) this.#siteOfHost.set(gateway.hostId, gateway.siteId);
+    for (const site of await this.#store.listSites()) this.#siteNames.set(site.id, site.name);
     this.#intake.on('samples', (hostId, samples) => this.#announce(hostId, samples));
     // A gateway that comes online gets its profile if it does not have the latest (it may have been offline
     // when an engineer changed it, or be new).
     this.#hub.on('online', (link) => void this.pushProfile(link.info.hostId).catch(() => undefined));
+  }
+
+  /** The site a gateway belongs to (from memory: every telemetry frame asks). */
+  siteOf(hostId: string): string | undefined {
+    return this.#siteOfHost.get(hostId);
+  }
+
+  siteName(siteId: string): string | undefined {
+    return this.#siteNames.get(siteId);
   }
 
   get store(): SiteStore {
@@ -82,6 +94,7 @@ export class SiteService extends EventEmitter<SiteServiceEvents> {
     if (await this.#store.findSite(site.id)) throw new GatehouseError('exists', `There is already a site ${site.id}.`);
     if (await this.#store.findSiteByName(site.name)) throw new GatehouseError('exists', `There is already a site named ${site.name}.`);
     const record = await this.#store.createSite(site);
+    this.#siteNames.set(record.id, record.name);
     await this.#audit.record({ user: actor.username, address: actor.address, action: 'site.create', phase: 'event', result: 'ok', detail: `${site.id} (${site.name})` });
     return this.#summary(record);
   }

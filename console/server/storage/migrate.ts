@@ -11,6 +11,7 @@ import * as baselines from './migrations/005-baselines.js';
 import * as telemetry from './migrations/006-telemetry.js';
 import * as sites from './migrations/007-sites.js';
 import * as alarms from './migrations/008-alarms.js';
+import * as alarmRules from './migrations/009-alarm-rules.js';
 
 /** Every migration, by name; names sort in the order they must run. Append only: never rename or edit one. */
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '006-telemetry': telemetry,
   '007-sites': sites,
   '008-alarms': alarms,
+  '009-alarm-rules': alarmRules,
 };
 
 /**

@@ -2,6 +2,7 @@
  * The console's storage interface. SQLite (embedded default) implements it now; PostgreSQL joins later behind
  * the same interface and the same contract tests (storage.contract.test.ts).
  */
+import type { Kysely } from 'kysely';
 import type { HostStatus } from '../../../modules/kernel/host-status.js';
 import type { MetricsSample } from '../../../modules/kernel/metrics-sample.js';
 import type { MetricValues } from '../../../modules/metrics/series.js';
@@ -156,6 +157,11 @@ export interface MetricsPruneBefore {
 }
 
 export interface Storage {
+  /**
+   * The Kysely instance, for the stores that keep their own tables beside these (telemetry, sites, alarms); their
+   * queries stay portable to PostgreSQL.
+   */
+  readonly db: Kysely<any>;
   migrate(): Promise<void>;
   close(): Promise<void>;
 

@@ -9,6 +9,8 @@ import { api } from './api.js';
 import type { AuditEntry, Host, LiveMessage } from './types.js';
 import type { z } from 'zod';
 import type { siteTagsLiveSchema } from '../../../modules/modbus/site-api.js';
+import type { Alarm } from '../../../modules/kernel/alarm-model.js';
+import type { FloodView } from '../../../modules/kernel/alarm-api.js';
 
 export type LiveStatus = 'connecting' | 'open' | 'reconnecting';
 
@@ -19,6 +21,9 @@ export type SiteTagsListener = (tags: SiteTagsLive['tags']) => void;
 interface LiveContextValue {
   status: LiveStatus;
   subscribeAudit(listener: (entry: AuditEntry) => void): () => void;
+  /** Alarm changes (any state; `normal` means it left the list) and floods, until the returned function is called. */
+  subscribeAlarms(listener: (alarm: Alarm) => void): () => void;
+  subscribeFloods(listener: (flood: FloodView) => void): () => void;
   /** Receive a site's changed tags until the returned function is called; survives reconnects. */
   watchSite(siteId: string, listener: SiteTagsListener): () => void;
 }
@@ -58,6 +63,8 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const [status, setStatus] = useState<LiveStatus>('connecting');
   const auditListeners = useRef(new Set<(entry: AuditEntry) => void>());
+  const alarmListeners = useRef(new Set<(alarm: Alarm) => void>());
+  const floodListeners = useRef(new Set<(flood: FloodView) => void>());
   const siteListeners = useRef(new Map<string, Set<SiteTagsListener>>());
   // The socket of the moment, for watchSite to speak on; null while there is none open.
   const sendRef = useRef<((message: object) => void) | null>(null);
@@ -82,6 +89,12 @@ export function LiveProvider({ children }: { children: ReactNode }) {
           break;
         case 'audit':
           for (const listener of auditListeners.current) listener(message.entry);
+          break;
+        case 'alarm':
+          for (const listener of alarmListeners.current) listener(message.alarm);
+          break;
+        case 'alarm-flood':
+          for (const listener of floodListeners.current) listener(message.flood);
           break;
         default:
           break;
@@ -138,6 +151,18 @@ export function LiveProvider({ children }: { children: ReactNode }) {
         auditListeners.current.delete(listener);
       };
     },
+    subscribeAlarms(listener) {
+      alarmListeners.current.add(listener);
+      return () => {
+        alarmListeners.current.delete(listener);
+      };
+    },
+    subscribeFloods(listener) {
+      floodListeners.current.add(listener);
+      return () => {
+        floodListeners.current.delete(listener);
+      };
+    },
     watchSite(siteId, listener) {
       let listeners = siteListeners.current.get(siteId);
       if (!listeners) {
@@ -181,4 +206,20 @@ export function useLiveAudit(listener: (entry: AuditEntry) => void): void {
   const latest = useRef(listener);
   latest.current = listener;
   useEffect(() => subscribe?.((entry) => latest.current(entry)), [subscribe]);
+}
+
+/** Run `listener` for every alarm change the console announces while the component is mounted. */
+export function useLiveAlarm(listener: (alarm: Alarm) => void): void {
+  const subscribe = useContext(LiveContext)?.subscribeAlarms;
+  const latest = useRef(listener);
+  latest.current = listener;
+  useEffect(() => subscribe?.((alarm) => latest.current(alarm)), [subscribe]);
+}
+
+/** Run `listener` when a flood starts at a site. */
+export function useLiveAlarmFlood(listener: (flood: FloodView) => void): void {
+  const subscribe = useContext(LiveContext)?.subscribeFloods;
+  const latest = useRef(listener);
+  latest.current = listener;
+  useEffect(() => subscribe?.((flood) => latest.current(flood)), [subscribe]);
 }

@@ -18,6 +18,20 @@ import { RecordingsPage } from './pages/RecordingsPage.js';
 import { SessionProvider, useSession } from './session.js';
 import { SitePage } from './sites/SitePage.js';
 import { SitesPage } from './sites/SitesPage.js';
+import { AlarmsPage } from './alarms/AlarmsPage.js';
+import { RulesPage } from './alarms/rules/RulesPage.js';
+import { MaintenancePage } from './alarms/maintenance/MaintenancePage.js';
+
+// The report is for managers now and then; it does not weigh on every page load.
+const ReportPage = lazy(() => import('./alarms/report/ReportPage.js').then((m) => ({ default: m.ReportPage })));
+
+function LazyReportPage() {
+  return (
+    <Suspense fallback={<Skeleton height={480} radius="md" aria-label="Loading the report" />}>
+      <ReportPage />
+    </Suspense>
+  );
+}
 
 // uPlot comes with the trend page; the site pages themselves do not need it.
 const TrendPage = lazy(() => import('./sites/TrendPage.js').then((m) => ({ default: m.TrendPage })));
@@ -88,6 +102,10 @@ export const router = createBrowserRouter([
           { path: 'sites', element: <SitesPage /> },
           { path: 'sites/:siteId', element: <SitePage /> },
           { path: 'sites/:siteId/trend', element: <LazyTrendPage /> },
+          { path: 'alarms', element: <AlarmsPage /> },
+          { path: 'alarms/rules', element: <RulesPage /> },
+          { path: 'alarms/maintenance', element: <MaintenancePage /> },
+          { path: 'alarms/report', element: <LazyReportPage /> },
           { path: 'audit', element: <AuditPage /> },
           { path: 'recordings', element: <RecordingsPage /> },
           { path: 'recordings/:recordingId', element: <LazyRecordingPlayer /> },

@@ -1,6 +1,6 @@
 import { AppShell, Burger, Group, NavLink, ScrollArea, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconBuildingFactory2, IconChartLine, IconListDetails, IconServer2, IconVideo } from '@tabler/icons-react';
+import { IconAlertTriangle, IconBuildingFactory2, IconCalendarPause, IconChartLine, IconListCheck, IconListDetails, IconReportAnalytics, IconServer2, IconVideo } from '@tabler/icons-react';
 import { NavLink as RouterNavLink, Outlet, useLocation } from 'react-router';
 import { useEffect } from 'react';
 import { appHeaderHeight, appNavbarWidth } from '../theme.js';
@@ -9,6 +9,7 @@ import { ColorSchemeToggle } from './ColorSchemeToggle.js';
 import { LiveIndicator } from './LiveIndicator.js';
 import { UserMenu } from './UserMenu.js';
 import { useUser } from '../session.js';
+import { AlarmBell } from '../alarms/AlarmBell.js';
 
 interface NavigationItem {
   to: string;
@@ -17,11 +18,17 @@ interface NavigationItem {
   matches: (path: string) => boolean;
   /** Shown only to users whose permissions include this code. */
   permission?: string;
+  /** Indented under the item above (the alarm pages under Alarms). */
+  nested?: boolean;
 }
 
 const navigation: NavigationItem[] = [
   { to: '/', label: 'Hosts', icon: IconServer2, matches: (path) => path === '/' || path.startsWith('/hosts') },
   { to: '/sites', label: 'Sites', icon: IconBuildingFactory2, matches: (path) => path.startsWith('/sites'), permission: 'site.read' },
+  { to: '/alarms', label: 'Alarms', icon: IconAlertTriangle, matches: (path) => path === '/alarms', permission: 'alarm.read' },
+  { to: '/alarms/rules', label: 'Alarm rules', icon: IconListCheck, matches: (path) => path.startsWith('/alarms/rules'), permission: 'alarm.read', nested: true },
+  { to: '/alarms/maintenance', label: 'Maintenance', icon: IconCalendarPause, matches: (path) => path.startsWith('/alarms/maintenance'), permission: 'alarm.read', nested: true },
+  { to: '/alarms/report', label: 'Alarm report', icon: IconReportAnalytics, matches: (path) => path.startsWith('/alarms/report'), permission: 'alarm.read', nested: true },
   { to: '/overview', label: 'Overview', icon: IconChartLine, matches: (path) => path.startsWith('/overview'), permission: 'metrics.read' },
   { to: '/audit', label: 'Audit log', icon: IconListDetails, matches: (path) => path.startsWith('/audit') },
   { to: '/recordings', label: 'Recordings', icon: IconVideo, matches: (path) => path.startsWith('/recordings'), permission: 'audit.read' },
@@ -50,6 +57,7 @@ export function AppLayout() {
             </RouterNavLink>
           </Group>
           <Group gap="xs" wrap="nowrap">
+            {permissions.includes('alarm.read') && <AlarmBell />}
             <LiveIndicator />
             <ColorSchemeToggle />
             <UserMenu />
@@ -68,6 +76,7 @@ export function AppLayout() {
               leftSection={<item.icon size={18} stroke={1.6} />}
               active={item.matches(pathname)}
               variant="light"
+              pl={item.nested ? 'xl' : undefined}
               style={{ borderRadius: 4 }}
             />
           ))}

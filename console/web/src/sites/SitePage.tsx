@@ -7,6 +7,7 @@ import { useMemo, useState } from 'react';
 import { Alert, Anchor, Badge, Breadcrumbs, Button, Group, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { IconChartLine, IconPlugConnectedX } from '@tabler/icons-react';
 import { Link, useParams } from 'react-router';
+import { SiteAlarms } from '../alarms/SiteAlarms.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { useNow } from '../hooks/useNow.js';
 import { isAdministrator, useUser } from '../session.js';
@@ -132,6 +133,7 @@ export function SitePage() {
       </Group>
 
       <DeviceStrip site={site.data} devices={layout.devices} now={now} />
+      <SiteAlarms siteId={siteId} />
 
       {tags.isError && !tags.data && <ErrorAlert error={tags.error} title="Could not load the site's values" onRetry={() => void tags.refetch()} />}
       {tags.isError && tags.data && (
