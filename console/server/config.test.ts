@@ -42,4 +42,21 @@ describe('loadConfig', () => {
     await writeFile(join(dir, 'console.json'), JSON.stringify({ recordInput: true }));
     expect((await loadConfig({ dataDir: dir }, {})).recordInput).toBe(true);
   });
+
+  it('checks the notifications block at start, naming the bad key inside it', async () => {
+    const notifications = {
+      channels: [{ type: 'email', id: 'email', host: '127.0.0.1', port: 25, security: 'none', from: 'gatehouse@works.example' }],
+      people: [{ name: 'ana', contacts: [{ channel: 'email', address: 'ana@works.example' }] }],
+      routing: { routes: [{ id: 'north', team: 'water-ops', schedule: 'works' }], fallback: { team: 'water-ops' } },
+    };
+    await writeFile(join(dir, 'console.json'), JSON.stringify({ notifications }));
+    const error = await loadConfig({ dataDir: dir }, {}).then(
+      () => null,
+      (err: Error) => err.message,
+    );
+    expect(error).toMatch(/"notifications".*console\.json/);
+    expect(error).toContain('routing.routes.0.team: names no team in "teams"');
+    await writeFile(join(dir, 'console.json'), JSON.stringify({ notifications: { ...notifications, chanels: [] } }));
+    await expect(loadConfig({ dataDir: dir }, {})).rejects.toThrow(/"notifications".*chanels/);
+  });
 });

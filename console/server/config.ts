@@ -120,10 +120,15 @@ export async function loadConfig(flags: Record<string, unknown>, env: NodeJS.Pro
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    // An unknown key is reported at the top level; name the key itself.
-    const key = String(issue?.code === 'unrecognized_keys' ? issue.keys[0] : (issue?.path[0] ?? ''));
+    // An unknown key is reported where it sits: at the top level name the key itself; inside a block (notifications)
+    // name the block, then the path within it, as in `routing.routes.0.team: names no team in "teams"`.
+    const path = (issue?.path ?? []).map(String);
+    const unknown = issue?.code === 'unrecognized_keys' ? issue.keys.map(String) : [];
+    const key = path[0] ?? unknown[0] ?? '';
+    const within = path.length > 0 ? [...path.slice(1), ...unknown.slice(0, 1)] : [];
+    const inner = within.length > 0 ? `${within.join('.')}: ` : '';
     const source = key in definedFlags ? 'command line' : key in fromEnv ? `environment (${envName(key)})` : 'DATA/console.json';
-    throw new ConfigError(`configuration key "${key || '(top level)'}" from the ${source}: ${issue?.message ?? 'invalid'}`);
+    throw new ConfigError(`configuration key "${key || '(top level)'}" from the ${source}: ${inner}${issue?.message ?? 'invalid'}`);
   }
   const config = parsed.data;
   const tls = config.tls ?? (isLoopbackAddress(config.host) ? 'off' : 'self-signed');

@@ -117,29 +117,32 @@ describe('alarms end to end', () => {
     expect(new URL(link!).origin).toBe(new URL(stack.consoleUrl).origin);
 
     // A mail scanner fetching the link must not acknowledge anything.
-    const page = await fetch(link!);
-    expect(page.status).toBe(200);
-    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
-    expect(page.headers.get('cache-control')).toContain('no-store');
-    const html = await page.text();
-    expect(html).toContain('Intake pump P-101 tripped');
-    expect(html).toMatch(/<form[^>]*method="post"/i);
+    const scanned = await fetch(link!);
+    expect(scanned.status).toBe(200);
+    expect(scanned.headers.get('referrer-policy')).toBe('same-origin');
+    expect(scanned.headers.get('cache-control')).toContain('no-store');
+    expect(await scanned.text()).toMatch(/<form[^>]*method="post"/i);
     expect((await alarmsNow()).find((a) => a.id === id)?.state).toBe('unacknowledged');
 
-    // The button: a same-origin form POST.
-    const origin = new URL(stack.consoleUrl).origin;
-    const post = () => fetch(link!, { method: 'POST', headers: { origin, 'content-type': 'application/x-www-form-urlencoded' }, body: 'comment=on+my+way' });
-    const acknowledged = await post();
-    expect(acknowledged.status).toBe(200);
-    expect(await acknowledged.text()).toMatch(/acknowledged/i);
+    // On the phone: the page shows the alarm; one tap on its button acknowledges (a real browser's form POST).
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await phone.goto(link!);
+    await phone.getByText('Intake pump P-101 tripped').first().waitFor();
+    await phone.getByLabel(/comment/i).fill('on my way');
+    await phone.getByRole('button', { name: 'Acknowledge' }).click();
+    await phone.getByText(/acknowledged/i).first().waitFor();
     expect((await alarmsNow()).find((a) => a.id === id)).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'ana' });
-    expect((await post()).status).toBe(409);
+    // Used once: the same link again says so, and a replayed POST is refused.
+    const origin = new URL(stack.consoleUrl).origin;
+    const replay = await fetch(link!, { method: 'POST', headers: { origin, 'content-type': 'application/x-www-form-urlencoded' }, body: 'comment=again' });
+    expect(replay.status).toBe(409);
+    await phone.close();
 
     // Past the policy's wait: nothing for the backup about this alarm.
     await new Promise((r) => setTimeout(r, waitMinutes * 60_000 + 4000));
     expect(smtp.messages.filter((m) => to(m, 'ben') && m.subject.includes('P-101'))).toEqual([]);
     const detail = (await stack.api.get<AlarmDetail>(`/api/alarms/${encodeURIComponent(id)}`)).body;
-    expect(detail.history.map((t) => `${t.cause}:${t.to}:${t.user ?? ''}`)).toEqual(['condition-active:unacknowledged:', 'acknowledge:acknowledged:ana']);
+    expect(detail.history.map((t) => `${t.cause}:${t.to}:${t.user ?? ''}:${t.comment ?? ''}`)).toEqual(['condition-active:unacknowledged::', 'acknowledge:acknowledged:ana:on my way']);
     expect(detail.attempts.some((a) => a.recipient === 'ana' && a.channel === 'email' && a.status === 'delivered')).toBe(true);
 
     // Back to normal: the team hears it cleared.
@@ -242,6 +245,18 @@ describe('alarms end to end', () => {
     await stack.sim.clearFaults();
   }, 120_000);
 
+  it('a metric rule for every host raises from the gateway`s own metrics; deleting the rule ends its alarm and its paging', async () => {
+    const rule = { id: 'disk-any', type: 'metric', metric: 'disk.used.percent', limit: 'H', setpoint: 0, priority: 'low', message: 'Disk in use', target: { allHosts: true } };
+    expect((await stack.api.request('PUT', '/api/alarm-rules/disk-any', rule)).status).toBe(200);
+    const alarm = await alarmNamed(`disk-any@${stack.hostId}`);
+    expect(alarm).toMatchObject({ kind: 'metric', source: { hostId: stack.hostId, siteId: 'demo' }, limit: 0 });
+    expect(typeof alarm.value).toBe('number');
+    expect((await stack.api.request('DELETE', '/api/alarm-rules/disk-any')).status).toBe(204);
+    expect((await alarmsNow()).some((a) => a.ruleId === 'disk-any')).toBe(false);
+    const missing = await stack.api.request('DELETE', '/api/alarm-rules/disk-any');
+    expect(missing.status).toBe(404);
+  }, 60_000);
+
   it('a gateway that dies with fifty tag watches behind it gives one alarm, and only that one is paged', async () => {
     const tags = (await stack.tags()).filter((t) => !t.name.endsWith('.comm') && t.quality === 'good').map((t) => t.name);
     const rules = [] as Array<Record<string, unknown>>;
@@ -270,6 +285,7 @@ describe('alarms end to end', () => {
     expect(standing.find((a) => a.ruleId === 'gateway-silent')).toMatchObject({ state: 'unacknowledged', priority: 'critical', kind: 'comm-loss' });
     const mails = smtp.messages.slice(mailsBefore);
     expect(mails.length).toBeGreaterThan(0);
+    // Nothing else either: not the tags behind it, nor the disk alarm whose rule was deleted (its backup step).
     expect(mails.every((m) => m.subject.includes('Gateway demo-gateway silent')), mails.map((m) => m.subject).join('\n')).toBe(true);
     const hooks = webhook.requests.slice(hooksBefore).map((r) => (JSON.parse(r.body) as { alarm: { ruleId: string } }).alarm.ruleId);
     expect(hooks).toContain('gateway-silent');

@@ -54,7 +54,7 @@ export function renderAckPage(content: AckPageContent, nonce: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>${escapeHtml(content.title)} · Gatehouse</title>
 <style nonce="${escapeHtml(nonce)}">${styles(colour)}</style>
 </head>

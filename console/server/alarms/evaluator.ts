@@ -18,6 +18,9 @@ import {
   type Evaluation,
 } from './rules.js';
 import { normalCore, transition, type AlarmCore, type AlarmEvent } from './state-machine.js';
+import { FloodDetector, type Flood } from './floods.js';
+
+export type { Flood } from './floods.js';
 
 /**
  * The alarm engine in memory: rules applied to hosts and sites, fed samples, heartbeats, drift counts and clock
@@ -28,11 +31,10 @@ import { normalCore, transition, type AlarmCore, type AlarmEvent } from './state
  * a sample no more than the handful that name its tag.
  *
  * Floods: a comm-loss alarm inhibits (suppresses) the alarms of the tags behind its device, and a host-offline
- * alarm every other alarm of its host, so a gateway dropping off gives one alarm, not fifty. More than
- * `floodThreshold` alarms raised at a site within `floodWindowMs` is a flood, reported once as it starts.
+ * alarm every other alarm of its host, so a gateway dropping off gives one alarm, not fifty. Too many alarms at a
+ * site in ten minutes is a flood (floods.ts), reported once as it starts.
  */
 
-export type Flood = { siteId: string; startedAt: string; endedAt: string | null; raised: number };
 
 type AlarmRecord = {
   id: string;
@@ -49,9 +51,6 @@ type AlarmRecord = {
 
 type EvaluatorEvents = { transition: [Alarm, AlarmTransition]; flood: [Flood] };
 
-const floodThreshold = 10;
-const floodWindowMs = 10 * 60_000;
-const maxFloodsKept = 100;
 const maxUser = 64;
 const maxComment = 1000;
 
@@ -96,9 +95,7 @@ export class AlarmEvaluator extends EventEmitter<EvaluatorEvents> {
   readonly #hostRules = new Map<string, AlarmRule[]>();
   readonly #siteRules = new Map<string, AlarmRule[]>();
   readonly #alarmsByHost = new Map<string, Set<AlarmRecord>>();
-  readonly #raisedBySite = new Map<string, number[]>();
-  readonly #floods: Flood[] = [];
-  readonly #openFloods = new Map<string, Flood>();
+  readonly #floods = new FloodDetector();
   readonly #tagSets = new WeakMap<AlarmRule, Set<string>>();
   /** While restoring stored alarms: their transitions are already stored, so none is emitted. */
   #restoring = false;
@@ -205,12 +202,7 @@ export class AlarmEvaluator extends EventEmitter<EvaluatorEvents> {
       this.#apply(record, (c) => evaluateTime(record.rule, c, now));
       if (record.core.shelvedUntil !== null && record.core.shelvedUntil <= now) this.#event(record, { type: 'shelve-expired' }, now);
     }
-    for (const [siteId, flood] of this.#openFloods) {
-      if (this.#recentRaises(siteId, now) <= floodThreshold) {
-        flood.endedAt = new Date(now).toISOString();
-        this.#openFloods.delete(siteId);
-      }
-    }
+    this.#floods.tick(now);
   }
 
   acknowledge(alarmId: string, user: string, comment?: string): Alarm {
@@ -313,7 +305,7 @@ export class AlarmEvaluator extends EventEmitter<EvaluatorEvents> {
 
   /** Floods seen, newest last (open ones have `endedAt` null). */
   floods(): Flood[] {
-    return this.#floods.map((f) => ({ ...f }));
+    return this.#floods.floods();
   }
 
   #silenceRules(hostId: string, siteId: string | undefined): AlarmRule[] {
@@ -428,37 +420,10 @@ export class AlarmEvaluator extends EventEmitter<EvaluatorEvents> {
     if (this.#restoring) return;
     const view = this.#view(record);
     for (const t of transitions) {
-      if (t.to === 'unacknowledged' && record.siteId !== undefined) this.#countRaise(record.siteId, at);
+      const flood = t.to === 'unacknowledged' && record.siteId !== undefined ? this.#floods.raised(record.siteId, at) : null;
+      if (flood) this.emit('flood', flood);
       this.emit('transition', view, t);
     }
-  }
-
-  #recentRaises(siteId: string, now: number): number {
-    const all = this.#raisedBySite.get(siteId);
-    if (!all) return 0;
-    // Replayed data may raise out of time order, so filter rather than trim the front.
-    const times = all.filter((t) => t > now - floodWindowMs);
-    if (times.length === 0) this.#raisedBySite.delete(siteId);
-    else this.#raisedBySite.set(siteId, times);
-    return times.length;
-  }
-
-  #countRaise(siteId: string, at: number): void {
-    let times = this.#raisedBySite.get(siteId);
-    if (!times) this.#raisedBySite.set(siteId, (times = []));
-    times.push(at);
-    const count = this.#recentRaises(siteId, at);
-    const open = this.#openFloods.get(siteId);
-    if (open) {
-      open.raised += 1;
-      return;
-    }
-    if (count <= floodThreshold) return;
-    const flood: Flood = { siteId, startedAt: new Date(at).toISOString(), endedAt: null, raised: count };
-    this.#openFloods.set(siteId, flood);
-    this.#floods.push(flood);
-    if (this.#floods.length > maxFloodsKept) this.#floods.shift();
-    this.emit('flood', { ...flood });
   }
 
   #view(record: AlarmRecord): Alarm {

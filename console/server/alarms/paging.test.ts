@@ -148,6 +148,26 @@ async function advance(h: Harness, ms: number, pager = h.pager): Promise<void> {
 }
 
 describe('the alarm pager', () => {
+  it('stops paging about an alarm whose rule was removed', async () => {
+    const h = await harness();
+    await h.pager.start();
+    await h.raise();
+    expect(mailsTo(h.smtp, 'ana@example.org')).toHaveLength(1);
+    h.pager.forget('lt201-low@h1');
+    await h.pager.settled();
+    await advance(h, 10 * 60_000);
+    await advance(h, 30 * 60_000);
+    expect(mailsTo(h.smtp, 'ben@example.org')).toEqual([]);
+  });
+
+  it('pages each person once: a team without a channel of its own is not mailed what the escalation already sends', async () => {
+    const h = await harness({ teams: [{ name: 'operators', members: ['ana', 'ben'], contacts: [] }] });
+    await h.pager.start();
+    await h.raise();
+    expect(mailsTo(h.smtp, 'ana@example.org')).toHaveLength(1);
+    expect(mailsTo(h.smtp, 'ben@example.org')).toEqual([]);
+  });
+
   it('mails the primary a link, and after an acknowledgement the backup is never paged', async () => {
     const h = await harness();
     await h.pager.start();

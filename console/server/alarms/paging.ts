@@ -122,6 +122,20 @@ export class AlarmPager {
     void this.#enqueue(`transition ${transition.cause}`, alarm.id, () => this.#transition(alarm, transition));
   }
 
+  /**
+   * An alarm that no longer exists (its rule was removed or replaced): stop paging about it and take it out of its
+   * groups, so nobody is woken for a rule an engineer just deleted.
+   */
+  forget(alarmId: string): void {
+    if (!this.#config || this.#stopped) return;
+    void this.#enqueue('forget', alarmId, async () => {
+      const now = this.now();
+      this.#alarms.delete(alarmId);
+      await this.#sendGroupMessages(this.#grouping.alarmCleared(alarmId, new Date(now)), now);
+      await this.#stopPaging(alarmId, 'rule removed', now, 'its rule was removed or replaced');
+    });
+  }
+
   /** Resume escalations that were running when the console stopped, then keep time. */
   async start(): Promise<void> {
     if (!this.#config || this.#started) return;
@@ -238,8 +252,10 @@ export class AlarmPager {
   /** One message per alarm about a group: raised for the alarms new (or all, on a repeat), cleared for those gone. */
   async #sendGroupMessages(messages: GroupMessage[], now: number): Promise<void> {
     for (const message of messages) {
-      const team = this.#route(message.route)?.team;
-      const addressees = team === undefined ? [] : this.#team(team, true);
+      const route = this.#route(message.route);
+      // Where the route pages people through an escalation policy, the team's own channel (a chat room) hears the
+      // group; its members are not mailed the same alarm twice.
+      const addressees = route === undefined ? [] : route.escalationPolicy !== undefined ? this.#teamChannel(route.team) : this.#team(route.team, true);
       const raised = message.kind === 'repeat' ? message.firing : message.added;
       for (const [ids, event] of [[raised, 'raised'], [message.cleared, 'cleared']] as const) {
         for (const id of ids) {
@@ -313,6 +329,12 @@ export class AlarmPager {
   }
 
   /** A team's members for an escalation page; for its grouped messages (`shared`), its own contacts first. */
+  /** The team's shared contacts alone (a chat webhook, a list address); none if it has none. */
+  #teamChannel(name: string): Addressee[] {
+    const team = this.#config?.teams.find((t) => t.name === name);
+    return team && team.contacts.length > 0 ? [{ name: team.name, contacts: team.contacts }] : [];
+  }
+
   #team(name: string, shared = false): Addressee[] {
     const team = this.#config?.teams.find((t) => t.name === name);
     if (!team) return [];

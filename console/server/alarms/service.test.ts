@@ -30,14 +30,15 @@ async function startService(folder: string, clock: { now: number }) {
   const store = new AlarmStore(storage.db);
   const service = new AlarmService({ db: storage.db, store, audit: new AuditTrail(storage), now: () => clock.now });
   const told: { alarm: Alarm; transition: AlarmTransition }[] = [];
-  service.setTransitionListener({ onTransition: (alarm, transition) => told.push({ alarm, transition }) });
+  const forgotten: string[] = [];
+  service.setTransitionListener({ onTransition: (alarm, transition) => told.push({ alarm, transition }), forget: (id) => forgotten.push(id) });
   await service.start(0);
   const stop = async () => {
     await service.stop();
     await storage.close();
   };
   cleanups.push(stop);
-  return { service, storage, store, told, stop };
+  return { service, storage, store, told, forgotten, stop };
 }
 
 const tankHigh = { id: 'tank-hh', type: 'limit', tag: 'LT-201.level', limit: 'HH', setpoint: 4.6, deadband: 0.1, priority: 'high', target: { siteId: 'demo' } };
@@ -100,20 +101,22 @@ describe('AlarmService', () => {
     expect(service.ruleViews().map((v) => v.rule.id)).not.toContain('x');
   });
 
-  it('editing a rule starts its alarms again from normal; deleting it removes them', async () => {
-    const { service, store } = await startService(await openFolder(), { now: t0 });
+  it('editing a rule starts its alarms again from normal; deleting it removes them, and the pager forgets them', async () => {
+    const { service, store, forgotten } = await startService(await openFolder(), { now: t0 });
     await service.saveRule(ana, 'tank-hh', tankHigh);
     service.evaluator.onSamples('gw1', 'demo', [good('LT-201.level', t0, 4.7)]);
     await service.settled();
     expect(service.ruleViews().find((v) => v.rule.id === 'tank-hh')?.standing).toBe(1);
     await service.saveRule(ana, 'tank-hh', { ...tankHigh, setpoint: 4.8 });
     expect(service.list()).toEqual([]);
+    expect(forgotten).toEqual(['tank-hh@gw1']);
     expect(await store.currentAlarms()).toEqual([]);
     service.evaluator.onSamples('gw1', 'demo', [good('LT-201.level', t0 + 1000, 4.9)]);
     await service.settled();
     expect(service.list()).toHaveLength(1);
     await service.deleteRule(ana, 'tank-hh');
     expect(service.list()).toEqual([]);
+    expect(forgotten).toEqual(['tank-hh@gw1', 'tank-hh@gw1']);
     // Its history stays readable for the report.
     expect((await store.history('tank-hh@gw1')).length).toBeGreaterThan(0);
   });

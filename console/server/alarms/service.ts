@@ -25,6 +25,8 @@ export interface AlarmActor {
 /** Whoever sends notifications (paging.ts): told of each transition once it is stored. */
 export interface TransitionListener {
   onTransition(alarm: Alarm, transition: AlarmTransition): void;
+  /** The alarm is gone (its rule was removed or replaced): stop paging about it. */
+  forget?(alarmId: string): void;
 }
 
 export interface AlarmServiceEvents {
@@ -248,7 +250,7 @@ export class AlarmService extends EventEmitter<AlarmServiceEvents> {
     if (rule.id !== ruleId) throw new GatehouseError('invalid-params', `Alarm rule: id: must be ${ruleId.slice(0, 64)}, as in the address`);
     const replacing = this.#ruleRecords.has(rule.id);
     const record = await this.#rules.save(rule, actor.username, new Date(this.#now()).toISOString());
-    if (replacing) await this.#store.deleteAlarmsOfRule(rule.id);
+    if (replacing) await this.#forgetAlarmsOf(rule.id);
     this.evaluator.addRule(rule);
     this.#ruleRecords.set(rule.id, record);
     await this.#audit.record({ user: actor.username, address: actor.address, action: 'alarm.rule.save', phase: 'event', result: 'ok', detail: `${rule.id} (${rule.type}, ${rule.priority})${replacing ? ' replaced' : ''}` });
@@ -258,10 +260,18 @@ export class AlarmService extends EventEmitter<AlarmServiceEvents> {
   async deleteRule(actor: AlarmActor, ruleId: string): Promise<void> {
     if (!this.#ruleRecords.has(ruleId)) throw new GatehouseError('not-found', `No alarm rule ${ruleId.slice(0, 64)}`);
     await this.#rules.remove(ruleId);
-    await this.#store.deleteAlarmsOfRule(ruleId);
+    await this.#forgetAlarmsOf(ruleId);
     this.evaluator.removeRule(ruleId);
     this.#ruleRecords.delete(ruleId);
     await this.#audit.record({ user: actor.username, address: actor.address, action: 'alarm.rule.delete', phase: 'event', result: 'ok', detail: ruleId });
+  }
+
+  /** A rule's alarms are about to go: their stored records (history stays) and any paging about them. */
+  async #forgetAlarmsOf(ruleId: string): Promise<void> {
+    await this.settled();
+    const standing = this.evaluator.alarms().filter((a) => a.ruleId === ruleId);
+    await this.#store.deleteAlarmsOfRule(ruleId);
+    for (const alarm of standing) this.#listener?.forget?.(alarm.id);
   }
 
   async #act(actor: AlarmActor, action: string, alarmId: string, detail: string | undefined, apply: () => Alarm): Promise<Alarm> {

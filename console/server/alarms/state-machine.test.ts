@@ -174,3 +174,12 @@ describe('suppression and out of service', () => {
     );
   });
 });
+
+describe('alarm state machine: times of a raise', () => {
+  it('a new raise starts with no time out: the clear of the raise before is not its own', () => {
+    const { core } = run([active, cleared, active]);
+    expect(core).toMatchObject({ state: 'unacknowledged', raisedAt: t0 + 3 * minute, clearedAt: null });
+    const afterAck = run([active, ack, cleared, active]).core;
+    expect(afterAck).toMatchObject({ state: 'unacknowledged', raisedAt: t0 + 4 * minute, clearedAt: null, acknowledgedAt: null });
+  });
+});

@@ -115,6 +115,7 @@ export function transition(core: AlarmCore, event: AlarmEvent, now: number): Tra
     }
     if (next.active) {
       next.raisedAt = now;
+      next.clearedAt = null;
       next.acknowledgedAt = null;
       next.acknowledgedBy = null;
       move('unacknowledged', cause);
@@ -141,6 +142,8 @@ export function transition(core: AlarmCore, event: AlarmEvent, now: number): Tra
       if (isHeld(next.state)) return { core: next, transitions: out };
       if (next.state === 'normal' || next.state === 'returned-unacknowledged' || next.state === 'latched') {
         next.raisedAt = now;
+        // A new raise: the clear of the one before is not this alarm's "time out".
+        next.clearedAt = null;
         next.acknowledgedAt = null;
         next.acknowledgedBy = null;
         move('unacknowledged', 'condition-active');

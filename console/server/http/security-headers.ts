@@ -28,7 +28,8 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     const h = c.res.headers;
     h.set('X-Content-Type-Options', 'nosniff');
     h.set('X-Frame-Options', 'DENY');
-    h.set('Referrer-Policy', 'no-referrer');
+    // A page may ask for `same-origin` (the acknowledge page: its form POST needs a real Origin); nothing looser.
+    if (h.get('Referrer-Policy') !== 'same-origin') h.set('Referrer-Policy', 'no-referrer');
     h.set('Cross-Origin-Opener-Policy', 'same-origin');
     h.set('Cross-Origin-Resource-Policy', 'same-origin');
     if (!h.has('Content-Security-Policy')) h.set('Content-Security-Policy', apiContentSecurityPolicy);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Alarm } from '../../../modules/kernel/alarm-model.js';
 import { GatehouseError } from '../../../modules/kernel/errors.js';
 import { AckLinks, MemoryAckTokenStore } from '../notify/ack-link.js';
+import { sampleNotification } from '../notify/sample-notification.js';
 import type { AppEnv } from '../http/env.js';
 import { type AckServices, ackRoutes } from './ack.js';
 
@@ -12,22 +13,12 @@ function fixture(alarmChanges: Partial<Alarm> = {}) {
   const clock = { now: start };
   const store = new MemoryAckTokenStore();
   const links = new AckLinks({ publicOrigin: 'https://console.example', store, now: () => clock.now });
+  // The notify tests' alarm, under the id and source this route's links name.
   let alarm: Alarm = {
+    ...sampleNotification().alarm,
     id: 'lt101-hh@h1',
     ruleId: 'lt101-hh',
-    state: 'unacknowledged',
-    active: true,
-    priority: 'critical',
-    kind: 'HH',
     source: { hostId: 'h1', siteId: 'north', tag: 'LT-101' },
-    message: 'Clear water tank level high high',
-    value: 4.82,
-    limit: 4.5,
-    raisedAt: '2026-11-24T02:12:05.000Z',
-    clearedAt: null,
-    acknowledgedAt: null,
-    acknowledgedBy: null,
-    shelvedUntil: null,
     ...alarmChanges,
   };
   const acknowledged: Array<{ username: string; address: string | null; comment: string | undefined }> = [];
@@ -72,7 +63,7 @@ describe('the acknowledge page', () => {
     const path = await f.newLink();
     const res = await f.app.request(path);
     expect(res.status).toBe(200);
-    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(res.headers.get('referrer-policy')).toBe('same-origin');
     expect(res.headers.get('cache-control')).toBe('no-store');
     const csp = res.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("default-src 'none'");

@@ -42,7 +42,9 @@ export function ackRoutes(services: AckServices): Hono<AppEnv> {
     const nonce = randomBytes(16).toString('base64');
     return c.html(renderAckPage({ ...content, timeZone: pager.timeZone }, nonce), status, {
       'Content-Security-Policy': ackPageContentSecurityPolicy(nonce),
-      'Referrer-Policy': 'no-referrer',
+      // same-origin, not no-referrer: with no-referrer a browser's form POST says `Origin: null`, which the Origin
+      // check rightly refuses. same-origin still keeps the token in this URL from leaking to any other site.
+      'Referrer-Policy': 'same-origin',
       'Cache-Control': 'no-store',
       'X-Robots-Tag': 'noindex, nofollow',
     });

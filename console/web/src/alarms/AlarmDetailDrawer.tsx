@@ -5,6 +5,7 @@
  */
 import type { ReactNode } from 'react';
 import { Alert, Anchor, Divider, Drawer, Group, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { LabelledValue } from '../components/LabelledValue.js';
 import { IconTool } from '@tabler/icons-react';
 import { Link } from 'react-router';
 import type { Alarm } from '../../../../modules/kernel/alarm-model.js';
@@ -28,17 +29,6 @@ import {
 import { useAlarmDetail, useHostNames } from './alarmsApi.js';
 import { NotificationAttempts } from './NotificationAttempts.js';
 
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600} lh={1.6}>
-        {label}
-      </Text>
-      {children}
-    </div>
-  );
-}
-
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
     <Stack gap={6} component="section" aria-label={title}>
@@ -55,7 +45,7 @@ function Facts({ alarm, detail, siteNames }: { alarm: Alarm; detail: AlarmDetail
   const limit = formatLimit(alarm);
   return (
     <SimpleGrid cols={{ base: 2, xs: 3 }} spacing="sm" verticalSpacing="xs">
-      <Fact label="Source">
+      <LabelledValue label="Source">
         <Text size="sm" className="gh-break">
           {describeSource(alarm, { hostNames, siteNames, showSite: true })}
         </Text>
@@ -64,8 +54,8 @@ function Facts({ alarm, detail, siteNames }: { alarm: Alarm; detail: AlarmDetail
             Open the site
           </Anchor>
         )}
-      </Fact>
-      <Fact label="Value">
+      </LabelledValue>
+      <LabelledValue label="Value">
         <Text size="sm" className="gh-num" fw={600}>
           {formatAlarmValue(alarm.value)}
           {limit && (
@@ -75,24 +65,24 @@ function Facts({ alarm, detail, siteNames }: { alarm: Alarm; detail: AlarmDetail
             </Text>
           )}
         </Text>
-      </Fact>
-      <Fact label="Condition">
+      </LabelledValue>
+      <LabelledValue label="Condition">
         <Text size="sm">{alarm.active ? 'Active' : 'Cleared'}</Text>
-      </Fact>
-      <Fact label="In">
+      </LabelledValue>
+      <LabelledValue label="In">
         <Text size="sm" className="gh-num">
           {formatDateTime(alarm.raisedAt)}
         </Text>
         <Text size="xs" c="dimmed">
           {standingText(alarm, now)}
         </Text>
-      </Fact>
-      <Fact label="Out">
+      </LabelledValue>
+      <LabelledValue label="Out">
         <Text size="sm" className="gh-num" c={alarm.clearedAt ? undefined : 'dimmed'}>
           {alarm.clearedAt ? formatDateTime(alarm.clearedAt) : 'still active'}
         </Text>
-      </Fact>
-      <Fact label="Acknowledged">
+      </LabelledValue>
+      <LabelledValue label="Acknowledged">
         {alarm.acknowledgedBy ? (
           <>
             <Text size="sm">{alarm.acknowledgedBy}</Text>
@@ -105,23 +95,23 @@ function Facts({ alarm, detail, siteNames }: { alarm: Alarm; detail: AlarmDetail
             not yet
           </Text>
         )}
-      </Fact>
+      </LabelledValue>
       {alarm.state === 'shelved' && (
-        <Fact label="Shelved">
+        <LabelledValue label="Shelved">
           <Text size="sm">{alarm.shelvedUntil ? `until ${formatDateTime(alarm.shelvedUntil)}` : 'until it clears'}</Text>
           {reason && (
             <Text size="xs" c="dimmed" className="gh-break">
               {reason}
             </Text>
           )}
-        </Fact>
+        </LabelledValue>
       )}
       {alarm.state === 'out-of-service' && (
-        <Fact label="Out of service">
+        <LabelledValue label="Out of service">
           <Text size="sm" className="gh-break">
             {reason ?? 'no reason recorded'}
           </Text>
-        </Fact>
+        </LabelledValue>
       )}
     </SimpleGrid>
   );

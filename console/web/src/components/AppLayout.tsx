@@ -1,4 +1,4 @@
-import { AppShell, Burger, Group, NavLink, ScrollArea, Text } from '@mantine/core';
+import { AppShell, Box, Burger, Group, NavLink, ScrollArea, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconAlertTriangle, IconBuildingFactory2, IconCalendarPause, IconChartLine, IconListCheck, IconListDetails, IconReportAnalytics, IconServer2, IconVideo } from '@tabler/icons-react';
 import { NavLink as RouterNavLink, Outlet, useLocation } from 'react-router';
@@ -59,7 +59,10 @@ export function AppLayout() {
           <Group gap="xs" wrap="nowrap">
             {permissions.includes('alarm.read') && <AlarmBell />}
             <LiveIndicator />
-            <ColorSchemeToggle />
+            {/* On a phone the alarm bell needs the room more than the colour scheme does. */}
+            <Box visibleFrom="xs">
+              <ColorSchemeToggle />
+            </Box>
             <UserMenu />
           </Group>
         </Group>

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { Anchor, Box, Group, Paper, SimpleGrid, Skeleton, Stack, Text } from '@mantine/core';
+import { LabelledValue } from '../LabelledValue.js';
 import { Link } from 'react-router';
 import { formatDuration } from '../../format.js';
 import type { Host } from '../../types.js';
@@ -9,17 +10,6 @@ import { hostAddress, liveStatus } from './hostColumns.js';
 import { HostTags } from './HostTags.js';
 import { CpuUsage, MemoryUsage } from './HostMetrics.js';
 import { HostLastSeen } from './HostsTable.js';
-
-function Figure({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600} lh={1.6}>
-        {label}
-      </Text>
-      {children}
-    </div>
-  );
-}
 
 function HostCard({ host, canAdminister, onTag }: { host: Host; canAdminister: boolean; onTag?: (tag: string) => void }) {
   const live = liveStatus(host);
@@ -53,18 +43,18 @@ function HostCard({ host, canAdminister, onTag }: { host: Host; canAdminister: b
         </Text>
       ) : live ? (
         <SimpleGrid cols={2} spacing="xs" verticalSpacing={6} mt="xs">
-          <Figure label="CPU">
+          <LabelledValue label="CPU">
             <CpuUsage status={live} />
-          </Figure>
-          <Figure label="Memory">
+          </LabelledValue>
+          <LabelledValue label="Memory">
             <MemoryUsage status={live} />
-          </Figure>
-          <Figure label="Uptime">
+          </LabelledValue>
+          <LabelledValue label="Uptime">
             <Text size="sm">{formatDuration(live.uptimeSeconds)}</Text>
-          </Figure>
-          <Figure label="Last seen">
+          </LabelledValue>
+          <LabelledValue label="Last seen">
             <HostLastSeen host={host} />
-          </Figure>
+          </LabelledValue>
         </SimpleGrid>
       ) : (
         <Group gap={6} mt={6}>
