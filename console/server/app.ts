@@ -23,8 +23,11 @@ import { hostRoutes } from './routes/hosts.js';
 import { fleetMetricsRoutes, hostMetricsRoutes } from './routes/metrics.js';
 import { siteRoutes } from './routes/sites.js';
 import { moduleRoutes } from './routes/modules.js';
+import { permissionRoutes } from './routes/permissions.js';
+import { userRoutes } from './routes/users.js';
 import { recordingRoutes } from './routes/recordings.js';
 import { sessionRoutes } from './routes/session.js';
+import { tokenRoutes } from './routes/tokens.js';
 import { sshHostActionRoutes, sshHostRoutes, sshScanRoutes } from './routes/ssh.js';
 import { driftRoutes } from './routes/drift.js';
 import { staticRoutes } from './routes/static.js';
@@ -63,7 +66,7 @@ export function createApp(services: Services): Hono<AppEnv> {
   // Acknowledge links from notifications: the signed token is the credential, not a session.
   app.route('/ack', ackRoutes(services));
 
-  app.use('/api/*', requireSession(services.storage));
+  app.use('/api/*', requireSession(services.storage, services.tokens));
   app.route('/api/hosts', hostRoutes(services));
   app.route('/api/hosts', hostMetricsRoutes(services));
   app.route('/api/fleet', fleetMetricsRoutes(services));
@@ -74,6 +77,7 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.route('/api/ssh', sshScanRoutes(services));
   app.route('/api/ssh-hosts', sshHostRoutes(services));
   app.route('/api/enrollment-tokens', enrollmentTokenRoutes(services));
+  app.route('/api/tokens', tokenRoutes(services));
   app.route('/api/audit', auditRoutes(services));
   app.route('/api/sites', siteRoutes(services));
   app.route('/api/alarms', alarmRoutes(services));
@@ -82,6 +86,8 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.route('/api/maintenance-windows', maintenanceRoutes(services));
   app.route('/api/recordings', recordingRoutes(services));
   app.route('/api/modules', moduleRoutes());
+  app.route('/api/permissions', permissionRoutes());
+  app.route('/api/users', userRoutes(services));
   app.all('/api/*', (c) => problemResponse(c, 'not-found', `no API route ${c.req.method} ${c.req.path}`));
   app.route('/', staticRoutes(services.webDir));
 

@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import { createHash } from 'node:crypto';
 import type { AuditEntry, AuditInput, Storage } from './storage/types.js';
 import { canonicalJson } from '../../modules/kernel/canonical-json.js';
+import { currentApiTokenId } from './tokens/current-token.js';
 
 export type AuditRecord = Omit<AuditInput, 'at' | 'paramsDigest' | 'detail' | 'address' | 'hostId' | 'hostName'> &
   Partial<Pick<AuditInput, 'paramsDigest' | 'detail' | 'address' | 'hostId' | 'hostName'>>;
@@ -19,6 +20,9 @@ export class AuditTrail extends EventEmitter<{ appended: [AuditEntry] }> {
   }
 
   async record(record: AuditRecord): Promise<AuditEntry> {
+    // A person acting through an API token is named as themselves; the token's id says which script it was.
+    const tokenId = currentApiTokenId();
+    const via = tokenId === undefined ? {} : { detail: record.detail ? `${record.detail} (via API token ${tokenId})` : `via API token ${tokenId}` };
     const entry = await this.#storage.appendAudit({
       at: new Date().toISOString(),
       hostId: null,
@@ -27,6 +31,7 @@ export class AuditTrail extends EventEmitter<{ appended: [AuditEntry] }> {
       detail: null,
       address: null,
       ...record,
+      ...via,
     });
     this.emit('appended', entry);
     return entry;

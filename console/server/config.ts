@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { hostTagSchema, roleIds } from '../../modules/kernel/console-api.js';
 import { unixUserSchema } from '../../modules/terminal/contract.js';
 import { notificationsSchema } from './alarms/paging-config.js';
+import { auditSyslogSchema } from './audit-export/syslog-config.js';
 
 export const configSchema = z
   .object({
@@ -78,6 +79,13 @@ export const configSchema = z
      * is paged.
      */
     notifications: notificationsSchema.optional(),
+    /**
+     * Ship every audit entry, as it is written, to a syslog receiver as one RFC 5424 message:
+     * `{ "host", "port" (514; 6514 for tls), "transport": "udp" | "tcp" | "tls", "facility" ("local0"),
+     * "appName" ("gatehouse"), "ca" (tls: a PEM file; default the system's CAs) }`. TLS always verifies the
+     * receiver's certificate. Absent: the log stays on the console (docs/api.md, Audit).
+     */
+    auditSyslog: auditSyslogSchema.optional(),
     terminalUsers: z.partialRecord(z.enum(roleIds), z.array(z.union([z.literal('*'), unixUserSchema])).max(100)).default({}),
   })
   .strict();

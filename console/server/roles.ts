@@ -7,6 +7,16 @@ import type { RoleId } from './storage/types.js';
 
 export { roleIds } from '../../modules/kernel/console-api.js';
 
+/** What each built-in role is for, as the roles page says it. */
+export const builtInRoleSummaries: Readonly<Record<RoleId, string>> = {
+  administrator: 'Everything, including users, terminals, power and the console itself.',
+  'system-operator': 'Processes, services, packages, files, networks and host figures; no users, terminal or power.',
+  'plant-operator': 'Sites, telemetry, alarms and setpoints within each tag\'s limits; nothing on the operating system.',
+  'on-call': 'Reads everything and acknowledges alarms.',
+  auditor: 'Reads everything, the audit log and terminal recordings.',
+  viewer: 'Reads what operators see; changes nothing.',
+};
+
 /** May this role use a module method with this permission code and risk? Deny by default. */
 export function roleAllows(role: RoleId, permission: string, risk: Risk): boolean {
   const module = permission.split('.')[0] ?? '';
@@ -41,7 +51,9 @@ export type ConsoleAction =
   /** Acknowledge, shelve and unshelve, reset latched alarms. */
   | 'alarm.acknowledge'
   /** Write alarm rules, take alarms out of service, schedule maintenance windows. */
-  | 'alarm.manage';
+  | 'alarm.manage'
+  /** Create console accounts, change their roles, disable them. */
+  | 'account.manage';
 
 /** Who watches plants: everyone but the OS-only system operator (deny by default). */
 const siteReaders: readonly RoleId[] = ['plant-operator', 'on-call', 'auditor', 'viewer'];

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { mkdir } from 'node:fs/promises';
 import { getRequestListener } from '@hono/node-server';
 import { AgentHub } from './agents/hub.js';
+import { Accounts } from './accounts/accounts.js';
 import { HostLabels } from './alarms/host-labels.js';
 import { connectAlarmInputs } from './alarms/inputs.js';
 import { MaintenanceWindows } from './alarms/maintenance.js';
@@ -16,6 +17,7 @@ import { AlarmService } from './alarms/service.js';
 import { AlarmStore } from './alarms/store.js';
 import { createApp } from './app.js';
 import { AuditTrail } from './audit.js';
+import { AuditSyslog } from './audit-export/syslog.js';
 import { LoginRateLimiter } from './auth/rate-limit.js';
 import { ensureAdmin } from './bootstrap.js';
 import { publicOrigin, type ConsoleConfig } from './config.js';
@@ -35,6 +37,7 @@ import { startTelemetryUpkeep } from './telemetry/upkeep.js';
 import { loadTls } from './tls.js';
 import { upgradeHandler } from './upgrade.js';
 import { TerminalGateway } from './terminal/gateway.js';
+import { ApiTokens } from './tokens/store.js';
 import { HostNames } from './http/host-check.js';
 import { AgentInstaller } from './ssh/install-agent.js';
 import { SshHosts } from './ssh/ssh-hosts.js';
@@ -72,6 +75,8 @@ export async function startConsole(config: ConsoleConfig): Promise<RunningConsol
   const events = new ConsoleEvents();
   const hosts = new HostDirectory(storage, hub);
   const audit = new AuditTrail(storage);
+  const auditSyslog = config.auditSyslog ? new AuditSyslog({ config: config.auditSyslog, audit }) : undefined;
+  await auditSyslog?.start();
   const live = new LiveUpdates(hosts, audit, storage);
   const metrics = new MetricsHistoryService({ storage, hosts, hub, retention: config.metricsRetention });
   metrics.start();
@@ -134,6 +139,7 @@ export async function startConsole(config: ConsoleConfig): Promise<RunningConsol
   const agentBundle = join(packageRoot(), 'dist', 'agent-bundle', 'gatehouse-agent.mjs');
   const services: Services = {
     storage,
+    accounts: new Accounts({ storage, audit }),
     sshHosts,
     agentInstaller: new AgentInstaller({ sshHosts, enrollment, hosts, hub, audit, agentBundle, consoleOrigin: () => services.publicOrigin }),
     hub,
@@ -154,6 +160,7 @@ export async function startConsole(config: ConsoleConfig): Promise<RunningConsol
     dataDir: config.dataDir,
     relay,
     enrollment,
+    tokens: new ApiTokens(storage),
     loginLimiter: new LoginRateLimiter(),
     publicOrigin: publicOrigin(config),
     allowedOrigins: config.allowedOrigins.map((o) => new URL(o).origin),
@@ -211,6 +218,7 @@ export async function startConsole(config: ConsoleConfig): Promise<RunningConsol
         server.close(() => r());
         server.closeAllConnections();
       });
+      await auditSyslog?.stop();
       await storage.close();
     },
   };

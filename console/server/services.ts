@@ -1,5 +1,6 @@
 /** Everything the routes and sockets share, built once at start-up. */
 import type { AgentHub } from './agents/hub.js';
+import type { Accounts } from './accounts/accounts.js';
 import type { AlarmService } from './alarms/service.js';
 import type { AlarmPager } from './alarms/paging.js';
 import type { MaintenanceWindows } from './alarms/maintenance.js';
@@ -18,16 +19,21 @@ import type { Relay } from './relay.js';
 import type { RoleId, Storage } from './storage/types.js';
 import type { HostNames } from './http/host-check.js';
 import type { TerminalGateway } from './terminal/gateway.js';
+import type { ApiTokens } from './tokens/store.js';
 import type { AgentInstaller } from './ssh/install-agent.js';
 import type { SshHosts } from './ssh/ssh-hosts.js';
 
 export interface Services {
   storage: Storage;
+  /** Console accounts: who may log in, with which role. */
+  accounts: Accounts;
   hub: AgentHub;
   hosts: HostDirectory;
   relay: Relay;
   audit: AuditTrail;
   enrollment: Enrollment;
+  /** API tokens for scripts (`Authorization: Bearer`): made, listed, revoked, verified. */
+  tokens: ApiTokens;
   loginLimiter: LoginRateLimiter;
   live: LiveUpdates;
   /** Metrics history: stores what agents push, answers charts and the fleet overview. */

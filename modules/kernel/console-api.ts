@@ -222,3 +222,10 @@ export interface RecordingPage {
   recordings: RecordingView[];
   nextBefore: string | null;
 }
+
+/** GET /api/permissions: every permission code (module methods' and the console's own) and what each role holds. */
+export interface PermissionCatalogue {
+  /** risk: as the module declares it; null for the console's own codes. */
+  permissions: Array<{ code: string; module: string; moduleTitle: string; risk: 'read' | 'change' | 'dangerous' | null; summary: string }>;
+  roles: Array<{ id: RoleId; summary: string; codes: string[] }>;
+}

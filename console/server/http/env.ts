@@ -1,4 +1,8 @@
-/** The Hono environment shared by every route: what the auth middleware puts on the context. */
+/**
+ * The Hono environment shared by every route: what the auth middleware puts on the context. A request made with an
+ * API token has `user` and `tokenId` but no `session`: only gates that accept tokens (app.ts's) let such a request
+ * through, and the routes behind them do not read `session` (the session routes have their own gate, which refuses tokens).
+ */
 import type { HttpBindings } from '@hono/node-server';
 import type { SessionRecord, UserRecord } from '../storage/types.js';
 
@@ -9,5 +13,7 @@ export interface AppEnv {
     session: SessionRecord;
     /** The client's address as seen by this server. */
     address: string;
+    /** Set when the request came with an API token (`Authorization: Bearer`) rather than a browser session. */
+    tokenId?: string;
   };
 }

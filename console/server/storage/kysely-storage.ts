@@ -3,7 +3,8 @@
  * store and a PostgreSQL store run the same queries. Connection setup lives in sqlite.ts (and later postgres.ts).
  */
 import { createHash } from 'node:crypto';
-import type { Kysely, Updateable } from 'kysely';
+import { sql, type Kysely, type Updateable } from 'kysely';
+import { auditDeniedResults } from '../../../modules/kernel/audit-search.js';
 import { canonicalJson } from '../../../modules/kernel/canonical-json.js';
 import { migrateToLatest } from './migrate.js';
 import { bucketStart, hourMs, mergeBuckets, minuteMs, pointBucket } from '../metrics/rollup.js';
@@ -325,11 +326,25 @@ export class KyselyStorage implements Storage {
   async queryAudit(query: AuditQuery): Promise<AuditEntry[]> {
     const limit = Math.min(Math.max(Math.trunc(query.limit) || 0, 0), AUDIT_QUERY_MAX);
     if (limit === 0) return [];
-    let select = this.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(limit);
+    const oldestFirst = query.order === 'oldest-first';
+    let select = this.db.selectFrom('audit_log').selectAll().orderBy('id', oldestFirst ? 'asc' : 'desc').limit(limit);
     if (query.before !== undefined) select = select.where('id', '<', query.before);
+    if (query.after !== undefined) select = select.where('id', '>', query.after);
     if (query.user !== undefined) select = select.where('actor', '=', query.user);
     if (query.hostId !== undefined) select = select.where('host_id', '=', query.hostId);
     if (query.action !== undefined) select = select.where('action', '=', query.action);
+    if (query.module !== undefined) {
+      // `_` and `%` in a module name are literal, not wildcards: escaped, with an ESCAPE clause both dialects read.
+      // (SQLite's LIKE ignores ASCII case, PostgreSQL's does not; actions are lower case, so both find the same.)
+      const prefix = `${query.module.replace(/[\\%_]/g, (ch) => `\\${ch}`)}.%`;
+      select = select.where(sql<boolean>`action like ${prefix} escape '\\'`);
+    }
+    if (query.result === 'ok') select = select.where('result', '=', 'ok');
+    if (query.result === 'denied') select = select.where('result', 'in', [...auditDeniedResults]);
+    if (query.result === 'error') select = select.where('result', '<>', 'ok').where('result', 'not in', [...auditDeniedResults]);
+    // `at` is stored in one ISO form (iso()), so text order is time order.
+    if (query.from !== undefined) select = select.where('at', '>=', iso(query.from));
+    if (query.to !== undefined) select = select.where('at', '<', iso(query.to));
     return (await select.execute()).map(toAuditEntry);
   }
 

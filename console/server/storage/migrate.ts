@@ -12,6 +12,7 @@ import * as telemetry from './migrations/006-telemetry.js';
 import * as sites from './migrations/007-sites.js';
 import * as alarms from './migrations/008-alarms.js';
 import * as alarmRules from './migrations/009-alarm-rules.js';
+import * as apiTokens from './migrations/010-api-tokens.js';
 
 /** Every migration, by name; names sort in the order they must run. Append only: never rename or edit one. */
 const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '007-sites': sites,
   '008-alarms': alarms,
   '009-alarm-rules': alarmRules,
+  '010-api-tokens': apiTokens,
 };
 
 /**

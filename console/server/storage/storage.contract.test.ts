@@ -212,6 +212,36 @@ export function storageContract(name: string, open: () => Promise<StorageUnderTe
         expect(await storage.queryAudit({ limit: 0 })).toEqual([]);
       });
 
+      it('searches by module, result class and time range, and pages oldest first', async () => {
+        const added = [
+          await storage.appendAudit(audit(1, { action: 'file.write' })),
+          await storage.appendAudit(audit(2, { action: 'file.read', result: 'forbidden' })),
+          await storage.appendAudit(audit(3, { action: 'filesystem.mount', result: 'timeout' })),
+          await storage.appendAudit(audit(4, { action: 'session.login', result: 'rate-limited', hostId: null, hostName: null })),
+          await storage.appendAudit(audit(5, { action: 'file_x.write', result: 'permission-denied' })),
+          await storage.appendAudit(audit(6, { action: 'process.signal' })),
+        ];
+        const ids = (entries: { id: number }[]) => entries.map((e) => e.id);
+        const [e1, e2, e3, e4, e5, e6] = added.map((e) => e.id);
+        // module is the prefix before the first '.': `file` is not `filesystem`, and `_` is not a wildcard.
+        expect(ids(await storage.queryAudit({ limit: 10, module: 'file' }))).toEqual([e2, e1]);
+        expect(ids(await storage.queryAudit({ limit: 10, module: 'file_x' }))).toEqual([e5]);
+        expect(ids(await storage.queryAudit({ limit: 10, module: 'f%' }))).toEqual([]);
+        expect(ids(await storage.queryAudit({ limit: 10, result: 'ok' }))).toEqual([e6, e1]);
+        expect(ids(await storage.queryAudit({ limit: 10, result: 'denied' }))).toEqual([e4, e2]);
+        expect(ids(await storage.queryAudit({ limit: 10, result: 'error' }))).toEqual([e5, e3]);
+        expect(ids(await storage.queryAudit({ limit: 10, module: 'file', result: 'denied', user: 'alice', hostId: 'h1' }))).toEqual([e2]);
+        // from is inclusive, to exclusive; any ISO form of the same instant means the same.
+        expect(ids(await storage.queryAudit({ limit: 10, from: at(2), to: at(5) }))).toEqual([e4, e3, e2]);
+        expect(ids(await storage.queryAudit({ limit: 10, from: at(2).replace('Z', '+00:00') }))).toEqual([e6, e5, e4, e3, e2]);
+        expect(ids(await storage.queryAudit({ limit: 10, to: at(2) }))).toEqual([e1]);
+        // Oldest first with an after cursor, within a before bound.
+        const first = await storage.queryAudit({ limit: 2, order: 'oldest-first', before: e6 });
+        const second = await storage.queryAudit({ limit: 2, order: 'oldest-first', before: e6, after: first[1]!.id });
+        const third = await storage.queryAudit({ limit: 2, order: 'oldest-first', before: e6, after: second[1]!.id });
+        expect(ids([...first, ...second, ...third])).toEqual([e1, e2, e3, e4, e5]);
+      });
+
       it('verifies an intact chain, and an empty one', async () => {
         expect(await storage.verifyAudit()).toEqual({ ok: true, checked: 0 });
         await appendMany(5);

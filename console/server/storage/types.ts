@@ -10,6 +10,7 @@ import type { MetricBucket } from '../metrics/rollup.js';
 
 export type { MetricBucket };
 
+import type { AuditResultClass } from '../../../modules/kernel/audit-search.js';
 import type { AuditEntry, HostConnection, HostState, RecordingState, RecordingView, RoleId } from '../../../modules/kernel/console-api.js';
 
 export type { AuditEntry, HostConnection, HostState, RoleId };
@@ -103,10 +104,23 @@ export type AuditInput = Omit<AuditEntry, 'id' | 'prevHash' | 'hash'>;
 
 export interface AuditQuery {
   limit: number;
+  /** Only entries with a smaller id (the cursor of the previous newest-first page; an export's upper bound). */
   before?: number;
+  /** Only entries with a larger id (the cursor of the previous oldest-first page). */
+  after?: number;
+  /** Default `newest-first`; exports read `oldest-first`, in chain order. */
+  order?: 'newest-first' | 'oldest-first';
   user?: string;
   hostId?: string;
+  /** The action's prefix before the first '.': `file` matches `file.write`. */
+  module?: string;
+  /** One exact action. */
   action?: string;
+  /** ok, denied (auditDeniedResults) or error (any other problem code). */
+  result?: AuditResultClass;
+  /** ISO instants: from <= at < to. */
+  from?: string;
+  to?: string;
 }
 
 export interface AuditVerifyResult {

@@ -9,6 +9,9 @@ import { createBrowserRouter, Navigate, Outlet, useLocation } from 'react-router
 import { AppLayout } from './components/AppLayout.js';
 import { LiveProvider } from './live.js';
 import { AuditPage } from './pages/AuditPage.js';
+import { RolesPage } from './pages/RolesPage.js';
+import { AccountsPage } from './pages/AccountsPage.js';
+import { TokensPage } from './pages/TokensPage.js';
 import { HostPage } from './pages/HostPage.js';
 import { HostsPage } from './pages/HostsPage.js';
 import { LoginPage } from './pages/LoginPage.js';
@@ -107,6 +110,9 @@ export const router = createBrowserRouter([
           { path: 'alarms/maintenance', element: <MaintenancePage /> },
           { path: 'alarms/report', element: <LazyReportPage /> },
           { path: 'audit', element: <AuditPage /> },
+          { path: 'roles', element: <RolesPage /> },
+          { path: 'accounts', element: <AccountsPage /> },
+          { path: 'tokens', element: <TokensPage /> },
           { path: 'recordings', element: <RecordingsPage /> },
           { path: 'recordings/:recordingId', element: <LazyRecordingPlayer /> },
           { path: '*', element: <NotFoundPage /> },

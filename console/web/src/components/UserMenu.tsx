@@ -1,5 +1,6 @@
 import { Avatar, Group, Menu, Text, UnstyledButton } from '@mantine/core';
-import { IconChevronDown, IconLogout } from '@tabler/icons-react';
+import { IconChevronDown, IconKey, IconLogout } from '@tabler/icons-react';
+import { Link } from 'react-router';
 import { useSession, useUser } from '../session.js';
 
 const roleLabels: Record<string, string> = {
@@ -38,6 +39,9 @@ export function UserMenu() {
           {roleLabel(user.role)}
         </Menu.Label>
         <Menu.Divider />
+        <Menu.Item leftSection={<IconKey size={16} />} component={Link} to="/tokens">
+          API tokens
+        </Menu.Item>
         <Menu.Item leftSection={<IconLogout size={16} />} onClick={() => void signOut()}>
           Sign out
         </Menu.Item>

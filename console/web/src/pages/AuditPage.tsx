@@ -1,57 +1,41 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { Button, EmptyState, Group, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, EmptyState, Group, Stack, Text, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { IconListSearch } from '@tabler/icons-react';
 import { NoFilterMatch } from '../components/NoFilterMatch.js';
 import { api } from '../api.js';
 import { AuditCardList } from '../components/audit/AuditCardList.js';
+import { AuditExportLinks, AuditFilterBar } from '../components/audit/AuditFilterBar.js';
+import { auditFilterQuery, isFiltered, matchesFilters, noAuditFilters, type AuditFilters } from '../components/audit/auditFilters.js';
 import { AuditTable } from '../components/audit/AuditTable.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
-import { HostFilterSelect } from '../components/HostFilterSelect.js';
 import { usePhone } from '../hooks/usePhone.js';
 import { useLiveAudit, useLiveStatus } from '../live.js';
 import type { AuditEntry, AuditPage as AuditPageResult } from '../types.js';
 
 const pageSize = 100;
 
-interface AuditFilters {
-  user: string;
-  host: string;
-  action: string;
-}
-
-/** Whether a live entry belongs in the list under the current filters (the console filtered the rest). */
-function matchesFilters(entry: AuditEntry, filters: AuditFilters): boolean {
-  if (filters.user && entry.user !== filters.user) return false;
-  if (filters.host && entry.hostId !== filters.host) return false;
-  if (filters.action && !entry.action.startsWith(filters.action)) return false;
-  return true;
-}
-
 export function AuditPage() {
   const phone = usePhone();
   const liveStatus = useLiveStatus();
-  const [user, setUser] = useState('');
-  const [host, setHost] = useState<string | null>(null);
-  const [action, setAction] = useState('');
-  const [debouncedUser] = useDebouncedValue(user.trim(), 300);
-  const [debouncedAction] = useDebouncedValue(action.trim(), 300);
+  // What the inputs hold; the list follows it after a pause in typing.
+  const [draft, setDraft] = useState<AuditFilters>(noAuditFilters);
+  const [settled] = useDebouncedValue(draft, 300);
   const filters = useMemo<AuditFilters>(
-    () => ({ user: debouncedUser, host: host ?? '', action: debouncedAction }),
-    [debouncedUser, host, debouncedAction],
+    () => ({ ...settled, user: settled.user.trim(), module: settled.module.trim(), action: settled.action.trim() }),
+    [settled],
   );
-  const filtered = filters.user !== '' || filters.host !== '' || filters.action !== '';
+  const filtered = isFiltered(filters);
+  const filterQuery = useMemo(() => auditFilterQuery(filters).toString(), [filters]);
 
   const audit = useInfiniteQuery({
-    queryKey: ['audit', filters],
+    queryKey: ['audit', filterQuery],
     initialPageParam: null as number | null,
     queryFn: ({ pageParam, signal }) => {
-      const query = new URLSearchParams({ limit: String(pageSize) });
+      const query = new URLSearchParams(filterQuery);
+      query.set('limit', String(pageSize));
       if (pageParam !== null) query.set('before', String(pageParam));
-      if (filters.user) query.set('user', filters.user);
-      if (filters.host) query.set('host', filters.host);
-      if (filters.action) query.set('action', filters.action);
       return api.get<AuditPageResult>(`/api/audit?${query}`, { signal });
     },
     getNextPageParam: (last) => last.nextBefore ?? undefined,
@@ -94,16 +78,12 @@ export function AuditPage() {
     return [...live.filter((entry) => !loadedIds.has(entry.id)), ...loaded];
   }, [audit.data, live]);
 
-  const clearFilters = () => {
-    setUser('');
-    setHost(null);
-    setAction('');
-  };
+  const clearFilters = () => setDraft(noAuditFilters);
 
   const empty = filtered ? (
     <NoFilterMatch
       title="No entry matches the filters"
-      description="Try a shorter action (e.g. “file” for every file action) or clear the filters."
+      description="Try a module instead of an action (e.g. “file” for every file action), a wider time range, or clear the filters."
       onClear={clearFilters}
     />
   ) : (
@@ -117,41 +97,18 @@ export function AuditPage() {
 
   return (
     <Stack gap="md">
-      <div>
-        <Title order={2}>Audit log</Title>
-        <Text size="sm" c="dimmed">
-          Every action taken through Gatehouse, newest first.{' '}
-          {liveStatus === 'open' ? 'New entries appear as they happen.' : ''}
-        </Text>
-      </div>
-
-      <Group gap="sm" align="flex-end">
-        <TextInput
-          label="User"
-          placeholder="Any user"
-          value={user}
-          onChange={(event) => setUser(event.currentTarget.value)}
-          w={{ base: 'calc(50% - 6px)', xs: 180 }}
-          autoComplete="off"
-          spellCheck={false}
-        />
-        <TextInput
-          label="Action"
-          placeholder="e.g. process.signal"
-          value={action}
-          onChange={(event) => setAction(event.currentTarget.value)}
-          w={{ base: 'calc(50% - 6px)', xs: 200 }}
-          classNames={{ input: 'gh-mono-input' }}
-          autoComplete="off"
-          spellCheck={false}
-        />
-        <HostFilterSelect value={host} onChange={setHost} w={{ base: '100%', xs: 220 }} />
-        {filtered && (
-          <Button variant="subtle" onClick={clearFilters}>
-            Clear filters
-          </Button>
-        )}
+      <Group justify="space-between" align="flex-end" gap="sm">
+        <div>
+          <Title order={2}>Audit log</Title>
+          <Text size="sm" c="dimmed">
+            Every action taken through Gatehouse, newest first.{' '}
+            {liveStatus === 'open' ? 'New entries appear as they happen.' : ''}
+          </Text>
+        </div>
+        <AuditExportLinks query={filterQuery} />
       </Group>
+
+      <AuditFilterBar filters={draft} onChange={setDraft} filtered={isFiltered(draft)} onClear={clearFilters} />
 
       {audit.isError && !audit.data ? (
         <ErrorAlert error={audit.error} title="Could not load the audit log" onRetry={() => void audit.refetch()} />
