@@ -18,4 +18,12 @@ export interface RecordingFailure {
   at: string;
 }
 
-export class ConsoleEvents extends EventEmitter<{ 'recording-failed': [RecordingFailure] }> {}
+/** A login attempt that did not get in: a wrong password, an unknown or disabled account, or one held back by the rate limit. */
+export interface LoginFailure {
+  username: string;
+  address: string;
+  reason: 'unauthorized' | 'rate-limited';
+  at: string;
+}
+
+export class ConsoleEvents extends EventEmitter<{ 'recording-failed': [RecordingFailure]; 'login-failed': [LoginFailure] }> {}

@@ -94,6 +94,8 @@ export const auditChainRuleSchema = z.object({ ...base, type: z.literal('audit-c
 
 /** The tags the console feeds its own conditions under: no gateway tag can look like these. */
 export const consoleConditionTags = { 'recording-failed': 'gatehouse:recording-failed', 'audit-chain': 'gatehouse:audit-chain' } as const;
+/** The console's own figures, fed as metrics of host `console` for `metric` rules: failed logins in the last 10 minutes. */
+export const consoleMetrics = { loginFailures: 'gatehouse:login-failures' } as const;
 /** The host id the console's own alarms (audit chain) are raised on. */
 export const consoleHostId = 'console';
 

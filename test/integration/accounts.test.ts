@@ -2,9 +2,11 @@
  * Console accounts against a real console and agent: an administrator creates people with `POST /api/users`
  * `{ username, password, role }`; each then holds that role on the whole fleet and no more (403 `forbidden`
  * beyond it); non-administrators cannot manage accounts; a changed role or a disabled account holds at once
- * (sessions end); the last administrator cannot be demoted; hostile input is refused with a code.
+ * (sessions end); the last administrator cannot be demoted; hostile input is refused with a code; a burst of
+ * failed logins raises the built-in alarm.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Alarm } from '../../modules/kernel/alarm-model.js';
 import { ApiClient } from '../support/client.js';
 import { startFleet, type Fleet } from '../support/fleet.js';
 
@@ -95,5 +97,22 @@ describe('console accounts', () => {
     }
     expect((await fleet.api.request('PATCH', '/api/users/no-such-id', { disabled: true })).status).toBe(404);
     expect((await fleet.api.request('PATCH', `/api/users/${admin.id}`, {})).status).toBe(400);
+  });
+});
+
+describe('failed logins', () => {
+  it('many failed logins in ten minutes raise the built-in alarm on the console', async () => {
+    const guesser = new ApiClient(fleet.console.url);
+    for (let i = 0; i < 21; i++) {
+      const res = await guesser.post('/api/session', { username: i % 2 ? 'admin' : `guess${i}`, password: `wrong-${i}` });
+      expect([401, 429]).toContain(res.status);
+    }
+    const deadline = Date.now() + 10_000;
+    let alarm: Alarm | undefined;
+    while (!alarm && Date.now() < deadline) {
+      alarm = (await fleet.api.get<Alarm[]>('/api/alarms')).body.find((a) => a.id === 'login-failures@console');
+      if (!alarm) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(alarm).toMatchObject({ state: 'unacknowledged', priority: 'high', source: { hostId: 'console' } });
   });
 });

@@ -1,15 +1,16 @@
 /**
  * What the alarm engine is fed, from every corner of the console: gateway telemetry as it is stored, host metrics
  * as agents push them (named `cpu.percent`, `memory.used.percent`, …), heartbeats of connected agents, failed
- * terminal recordings, the audit chain's check (at start and daily) and drift from approved baselines (every
- * `driftEveryMs`, for hosts a drift rule covers). Each source plugs in here and nowhere else.
+ * terminal recordings, failed logins (a count over 10 minutes), the audit chain's check (at start and daily) and
+ * drift from approved baselines (every `driftEveryMs`, for hosts a drift rule covers). Each source plugs in here
+ * and nowhere else.
  */
 import type { MetricsSample } from '../../../modules/kernel/metrics-sample.js';
-import { consoleConditionTags, consoleHostId, type AlarmRule } from '../../../modules/kernel/alarm-rules.js';
+import { consoleConditionTags, consoleHostId, consoleMetrics, type AlarmRule } from '../../../modules/kernel/alarm-rules.js';
 import type { TagSample } from '../../../modules/kernel/telemetry.js';
 import type { AgentHub } from '../agents/hub.js';
 import type { Baselines } from '../drift/baselines.js';
-import type { ConsoleEvents } from '../events.js';
+import type { ConsoleEvents, LoginFailure } from '../events.js';
 import type { HostDirectory } from '../hosts.js';
 import { log } from '../log.js';
 import type { Caller } from '../relay.js';
@@ -87,6 +88,18 @@ export async function connectAlarmInputs(options: AlarmInputOptions): Promise<()
       { tag, ts: ts + 1, value: false, quality: 'good' },
     ]);
   };
+  // Failed logins over the last 10 minutes, as a figure a metric rule can set a limit on (someone guessing).
+  const loginFailureWindowMs = 10 * 60_000;
+  const loginFailures: number[] = [];
+  const feedLoginFailures = () => {
+    const at = now();
+    while (loginFailures.length > 0 && loginFailures[0]! <= at - loginFailureWindowMs) loginFailures.shift();
+    feed(consoleHostId, [{ tag: consoleMetrics.loginFailures, ts: at, value: loginFailures.length, quality: 'good' }]);
+  };
+  const onLoginFailed = (_failure: LoginFailure) => {
+    loginFailures.push(now());
+    feedLoginFailures();
+  };
   const checkAuditChain = async () => {
     try {
       const result = await storage.verifyAudit();
@@ -116,10 +129,13 @@ export async function connectAlarmInputs(options: AlarmInputOptions): Promise<()
   hub.on('metrics', onMetrics);
   hub.on('online', onOnline);
   events.on('recording-failed', onRecordingFailed);
+  events.on('login-failed', onLoginFailed);
   // Every agent host known gets a heartbeat now: one that never comes back after a console restart still alarms.
   for (const host of await options.hosts.list()) if (host.connection === 'agent' && host.state === 'approved') heartbeat(host.id);
   const heartbeats = setInterval(() => {
     for (const hostId of hub.onlineHostIds()) heartbeat(hostId);
+    // The count falls as failures age out of the window, so the alarm clears without a new login.
+    if (loginFailures.length > 0) feedLoginFailures();
   }, options.heartbeatEveryMs ?? 1000);
   void checkAuditChain();
   const auditTimer = setInterval(() => void checkAuditChain(), options.auditCheckEveryMs ?? 86_400_000);
@@ -131,6 +147,7 @@ export async function connectAlarmInputs(options: AlarmInputOptions): Promise<()
     hub.off('metrics', onMetrics);
     hub.off('online', onOnline);
     events.off('recording-failed', onRecordingFailed);
+    events.off('login-failed', onLoginFailed);
     clearInterval(heartbeats);
     clearInterval(auditTimer);
     clearInterval(driftTimer);

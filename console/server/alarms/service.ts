@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import type { Alarm, AlarmState, AlarmTransition } from '../../../modules/kernel/alarm-model.js';
 import { alarmPriorities } from '../../../modules/kernel/alarm-model.js';
 import type { AcknowledgeManyResult, AlarmDetail, AlarmRuleView, MaintenanceWindow } from '../../../modules/kernel/alarm-api.js';
-import { alarmRuleSchema, consoleHostId, type AlarmRule, type AlarmRuleInput } from '../../../modules/kernel/alarm-rules.js';
+import { alarmRuleSchema, consoleHostId, consoleMetrics, type AlarmRule, type AlarmRuleInput } from '../../../modules/kernel/alarm-rules.js';
 import { GatehouseError } from '../../../modules/kernel/errors.js';
 import type { AuditTrail } from '../audit.js';
 import { log } from '../log.js';
@@ -40,6 +40,17 @@ export const builtInRules: AlarmRuleInput[] = [
   { id: 'audit-chain', type: 'audit-chain', priority: 'critical', target: { hostId: consoleHostId }, maxShelveMinutes: 0 },
   { id: 'recording-failed', type: 'recording-failed', priority: 'high', target: { allHosts: true } },
   { id: 'host-offline', type: 'host-offline', priority: 'medium', heartbeatS: 30, missed: 3, target: { allHosts: true } },
+  {
+    id: 'login-failures',
+    type: 'metric',
+    metric: consoleMetrics.loginFailures,
+    limit: 'H',
+    setpoint: 20,
+    deadband: 10,
+    priority: 'high',
+    message: 'Many failed logins in 10 minutes: someone may be guessing passwords',
+    target: { hostId: consoleHostId },
+  },
 ];
 
 /** The order of the alarm list: what needs someone first. */

@@ -45,7 +45,7 @@ function publicUser(user: UserRecord, services: Services): SessionUser {
 }
 
 export function sessionRoutes(services: Services): Hono<AppEnv> {
-  const { storage, loginLimiter, audit, live, terminals } = services;
+  const { storage, loginLimiter, audit, live, terminals, events } = services;
   const app = new Hono<AppEnv>();
 
   app.post('/', async (c) => {
@@ -54,6 +54,7 @@ export function sessionRoutes(services: Services): Hono<AppEnv> {
     const decision = loginLimiter.check(username, address);
     if (!decision.allowed) {
       await audit.record({ user: username, action: 'session.login', phase: 'event', result: 'rate-limited', address });
+      events.emit('login-failed', { username, address, reason: 'rate-limited', at: new Date().toISOString() });
       return problemResponse(c, 'rate-limited', `too many failed logins; try again in ${decision.retryAfterSeconds} s`, {
         'Retry-After': String(decision.retryAfterSeconds),
       });
@@ -64,6 +65,7 @@ export function sessionRoutes(services: Services): Hono<AppEnv> {
     if (!user || !valid) {
       loginLimiter.fail(username, address);
       await audit.record({ user: username, action: 'session.login', phase: 'event', result: 'unauthorized', address });
+      events.emit('login-failed', { username, address, reason: 'unauthorized', at: new Date().toISOString() });
       return problemResponse(c, 'unauthorized', 'wrong username or password');
     }
     loginLimiter.succeed(username);
