@@ -32,7 +32,8 @@ Options:
   --data DIR      where the identity is kept (default: $GATEHOUSE_AGENT_DATA, else
                   /var/lib/gatehouse-agent as root, else ~/.local/share/gatehouse-agent)
   --policy FILE   local policy (default: DIR/policy.json; optional). JSON with "modules",
-                  "fileRoots" and "readOnly"; the console can read it but never change it.
+                  "fileRoots", "readOnly", "terminalDetachedMinutes" and "modbusWritableTags";
+                  the console can read it but never change it.
 `;
 
 function defaultDataDir(): string {
@@ -79,7 +80,7 @@ async function main(argv: string[]): Promise<number> {
       const dispatcher = new Dispatcher(await loadModuleHandlers(policy), policy);
       log.info('starting', { version: agentVersion, host: identity.hostId, modules: dispatcher.moduleNames.join(','), readOnly: policy.readOnly });
       // The Modbus gateway polls and queues on its own, with or without a console to send to.
-      const telemetry = dispatcher.moduleNames.includes('modbus') ? await AgentTelemetry.open(dataDir) : undefined;
+      const telemetry = dispatcher.moduleNames.includes('modbus') ? await AgentTelemetry.open(dataDir, policy.modbusWritableTags) : undefined;
       return new Promise<number>((resolve) => {
         const finish = (code: number) => void (telemetry?.close() ?? Promise.resolve()).catch(() => undefined).then(() => resolve(code));
         const connection = new ConsoleConnection(identity, keyPair, dispatcher, policy, {

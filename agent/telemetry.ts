@@ -17,10 +17,12 @@ export class AgentTelemetry {
     readonly sender: TelemetrySender,
   ) {}
 
-  static async open(dataDir: string): Promise<AgentTelemetry> {
+  /** `writableTags` is the local policy's modbusWritableTags, enforced by the gateway on every write. */
+  static async open(dataDir: string, writableTags?: readonly string[]): Promise<AgentTelemetry> {
     const queue = await TelemetryQueue.open(join(dataDir, 'telemetry'));
     const gateway = await Gateway.open({
       dataDir,
+      ...(writableTags ? { writableTags } : {}),
       onSamples: (samples) =>
         queue.append(samples).catch((err: unknown) => log.error('could not queue telemetry', { message: (err as Error).message, samples: samples.length })),
     });

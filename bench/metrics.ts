@@ -142,7 +142,7 @@ async function main(): Promise<void> {
     const call = () =>
       fetch(`${stack.url}/api/hosts/${stack.hostId}/call`, {
         method: 'POST',
-        headers: { cookie: stack.cookie, 'content-type': 'application/json' },
+        headers: { cookie: stack.cookie, origin: new URL(stack.url).origin, 'content-type': 'application/json' },
         body: JSON.stringify({ module: 'metrics', method: 'snapshot', params: {} }),
       }).then(async (res) => {
         if (res.status !== 200) throw new Error(`metrics.snapshot answered ${res.status}: ${await res.text()}`);

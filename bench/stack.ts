@@ -43,7 +43,7 @@ export async function startStack(): Promise<Stack> {
   const url = (await waitForLine(consoleProcess, /Gatehouse console at (\S+)/))[1]!;
   const login = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-  const token = (await (await fetch(`${url}/api/enrollment-tokens`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{"autoApprove":true}' })).json()) as { token: string };
+  const token = (await (await fetch(`${url}/api/enrollment-tokens`, { method: 'POST', headers: { cookie, origin: new URL(url).origin, 'content-type': 'application/json' }, body: '{"autoApprove":true}' })).json()) as { token: string };
   const agentData = join(data, 'agent');
   await run(process.execPath, [join(dist, 'agent/cli.js'), 'enroll', '--console', url, '--token', token.token, '--data', agentData]);
   const { hostId } = JSON.parse(await readFile(join(agentData, 'identity.json'), 'utf8')) as { hostId: string };

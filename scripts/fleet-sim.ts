@@ -31,7 +31,8 @@ export function cookieApi(consoleUrl: string, cookie: string): FleetApi {
     async request(method, path, body) {
       const res = await fetch(new URL(path, consoleUrl), {
         method,
-        headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        // A session cookie is a browser's credential: the console wants the Origin a browser would send with it.
+        headers: { cookie, origin: new URL(consoleUrl).origin, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const text = await res.text();

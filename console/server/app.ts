@@ -24,10 +24,14 @@ import { fleetMetricsRoutes, hostMetricsRoutes } from './routes/metrics.js';
 import { siteRoutes } from './routes/sites.js';
 import { moduleRoutes } from './routes/modules.js';
 import { permissionRoutes } from './routes/permissions.js';
+import { roleRoutes } from './routes/roles.js';
+import { scopeRoutes } from './routes/scopes.js';
 import { userRoutes } from './routes/users.js';
 import { recordingRoutes } from './routes/recordings.js';
 import { sessionRoutes } from './routes/session.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { approvalRoutes } from './routes/approvals.js';
+import { twoFactorRoutes } from './routes/two-factor.js';
 import { sshHostActionRoutes, sshHostRoutes, sshScanRoutes } from './routes/ssh.js';
 import { driftRoutes } from './routes/drift.js';
 import { staticRoutes } from './routes/static.js';
@@ -66,7 +70,7 @@ export function createApp(services: Services): Hono<AppEnv> {
   // Acknowledge links from notifications: the signed token is the credential, not a session.
   app.route('/ack', ackRoutes(services));
 
-  app.use('/api/*', requireSession(services.storage, services.tokens));
+  app.use('/api/*', requireSession(services.storage, services.access, services.tokens));
   app.route('/api/hosts', hostRoutes(services));
   app.route('/api/hosts', hostMetricsRoutes(services));
   app.route('/api/fleet', fleetMetricsRoutes(services));
@@ -78,6 +82,8 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.route('/api/ssh-hosts', sshHostRoutes(services));
   app.route('/api/enrollment-tokens', enrollmentTokenRoutes(services));
   app.route('/api/tokens', tokenRoutes(services));
+  app.route('/api/approvals', approvalRoutes(services));
+  app.route('/api/two-factor', twoFactorRoutes(services));
   app.route('/api/audit', auditRoutes(services));
   app.route('/api/sites', siteRoutes(services));
   app.route('/api/alarms', alarmRoutes(services));
@@ -86,8 +92,10 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.route('/api/maintenance-windows', maintenanceRoutes(services));
   app.route('/api/recordings', recordingRoutes(services));
   app.route('/api/modules', moduleRoutes());
-  app.route('/api/permissions', permissionRoutes());
+  app.route('/api/permissions', permissionRoutes(services.access.roles));
   app.route('/api/users', userRoutes(services));
+  app.route('/api/roles', roleRoutes(services));
+  app.route('/api/scopes', scopeRoutes(services));
   app.all('/api/*', (c) => problemResponse(c, 'not-found', `no API route ${c.req.method} ${c.req.path}`));
   app.route('/', staticRoutes(services.webDir));
 

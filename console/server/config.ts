@@ -9,6 +9,8 @@ import { hostTagSchema, roleIds } from '../../modules/kernel/console-api.js';
 import { unixUserSchema } from '../../modules/terminal/contract.js';
 import { notificationsSchema } from './alarms/paging-config.js';
 import { auditSyslogSchema } from './audit-export/syslog-config.js';
+import { loginHoursSchema } from './auth/login-hours.js';
+import { approvalsConfigSchema, defaultApprovalsConfig } from './approvals/policy.js';
 
 export const configSchema = z
   .object({
@@ -86,6 +88,21 @@ export const configSchema = z
      * receiver's certificate. Absent: the log stays on the console (docs/api.md, Audit).
      */
     auditSyslog: auditSyslogSchema.optional(),
+    /**
+     * Working hours, e.g. `{ "days": ["mon", "tue", "wed", "thu", "fri"], "from": "06:00", "to": "20:00",
+     * "timeZone": "Europe/Amsterdam" }` (days default Monday–Friday, time zone UTC; `to` before `from` runs past
+     * midnight). A login outside them still works, is audited with detail `off-hours` and raises the built-in
+     * `login-off-hours` alarm. Absent: no hours, nothing is off-hours.
+     */
+    loginHours: loginHoursSchema.optional(),
+    /**
+     * Actions a second person must approve (docs/api.md, Approvals): `{ "timeLimitMinutes": 30, "rules": [{ "action":
+     * "package.remove" | "user.delete" | "power.reboot" | "power.control" | "terminal.session" | …, "hostTags"?: [...],
+     * "unixUsers"?: [...], "timeLimitMinutes"?: n }] }`. Default rules: package removal, Unix user deletion, reboot and
+     * power-off of hosts tagged field-gateway, a root terminal on one. `rules` replaces the defaults. Modbus tags whose
+     * write rule says `approval: true` always need approval.
+     */
+    approvals: approvalsConfigSchema.default(defaultApprovalsConfig),
     terminalUsers: z.partialRecord(z.enum(roleIds), z.array(z.union([z.literal('*'), unixUserSchema])).max(100)).default({}),
   })
   .strict();

@@ -4,6 +4,7 @@
  * anything listens.
  */
 import { EventEmitter } from 'node:events';
+import type { ApprovalView } from '../../modules/kernel/approvals.js';
 
 export interface RecordingFailure {
   hostId: string;
@@ -26,4 +27,17 @@ export interface LoginFailure {
   at: string;
 }
 
-export class ConsoleEvents extends EventEmitter<{ 'recording-failed': [RecordingFailure]; 'login-failed': [LoginFailure] }> {}
+/** A login that got in outside the configured working hours (config `loginHours`). */
+export interface OffHoursLogin {
+  username: string;
+  address: string;
+  at: string;
+}
+
+export class ConsoleEvents extends EventEmitter<{
+  'recording-failed': [RecordingFailure];
+  'login-failed': [LoginFailure];
+  'login-off-hours': [OffHoursLogin];
+  /** Someone asked for a dangerous action to be approved (approvals/service.ts): approvers should hear of it. */
+  'approval-requested': [ApprovalView];
+}> {}

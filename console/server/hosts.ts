@@ -4,6 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { HostStatus } from '../../modules/kernel/host-status.js';
+import type { AgentPolicy } from '../../modules/kernel/policy.js';
 import type { HostView, SshTargetView } from '../../modules/kernel/console-api.js';
 import { GatehouseError } from '../../modules/kernel/errors.js';
 import type { AgentHub } from './agents/hub.js';
@@ -25,12 +26,18 @@ export class HostDirectory extends EventEmitter<{ changed: [HostView]; removed: 
   readonly #records = new Map<string, HostRecord>();
   /** SSH targets by host id, read with their hosts; what a view shows of them (never the sealed key). */
   readonly #ssh = new Map<string, SshTargetView>();
+  /**
+   * The policy each agent last reported, and when, so an offline host still shows the rules it runs under. Kept in
+   * memory: after a console restart an offline host's policy is unknown until its agent connects again.
+   */
+  readonly #policies = new Map<string, { policy: AgentPolicy; reportedAt: string }>();
 
   constructor(storage: Storage, hub: AgentHub) {
     super();
     this.#storage = storage;
     this.#hub = hub;
     hub.on('online', (link) => {
+      this.#policies.set(link.info.hostId, { policy: link.info.policy, reportedAt: link.connectedAt.toISOString() });
       this.#touch(link.info.hostId, { lastSeenAt: new Date().toISOString(), lastAddress: link.info.address });
     });
     hub.on('offline', (hostId) => {
@@ -96,6 +103,7 @@ export class HostDirectory extends EventEmitter<{ changed: [HostView]; removed: 
     this.#records.delete(id);
     this.#ssh.delete(id);
     this.#latest.delete(id);
+    this.#policies.delete(id);
     this.emit('removed', id);
   }
 
@@ -113,11 +121,22 @@ export class HostDirectory extends EventEmitter<{ changed: [HostView]; removed: 
       // A host without an agent offers a terminal over SSH and nothing else.
       modules: link?.info.modules ?? (record.connection === 'ssh' ? ['terminal'] : []),
       agentVersion: link?.info.agentVersion ?? record.lastStatus?.agentVersion ?? null,
-      policy: link?.info.policy ?? null,
+      ...this.#policyOf(record.id, link),
       connection: record.connection,
       tags: record.tags,
       ssh: this.#ssh.get(record.id) ?? null,
     };
+  }
+
+  /** The local policy a host's agent runs under, as far as the console knows (null when unknown). */
+  knownPolicy(id: string): AgentPolicy | null {
+    return this.#policyOf(id, this.#hub.get(id)).policy;
+  }
+
+  /** The policy an agent connected with, else the one it last connected with (the agent enforces it, not us). */
+  #policyOf(id: string, link: ReturnType<AgentHub['get']>): Pick<HostView, 'policy' | 'policyReportedAt'> {
+    const known = link ? { policy: link.info.policy, reportedAt: link.connectedAt.toISOString() } : this.#policies.get(id);
+    return { policy: known?.policy ?? null, policyReportedAt: known?.reportedAt ?? null };
   }
 
   /** Record what the hub saw and tell the pages; runs from event handlers, so it logs instead of throwing. */

@@ -7,9 +7,12 @@ import type { LiveMessage } from '../../modules/kernel/console-api.js';
 import type { Alarm } from '../../modules/kernel/alarm-model.js';
 import type { HostDirectory } from './hosts.js';
 import type { AuditTrail } from './audit.js';
-import { roleMay } from './roles.js';
+import type { Access } from './access/access.js';
+import type { AccessControl } from './access/service.js';
 import type { SessionRecord, Storage, UserRecord } from './storage/types.js';
 import { log } from './log.js';
+import { alarmPlace } from './access/places.js';
+import { fleetPlace } from './access/access.js';
 
 /** A browser that cannot keep up is dropped rather than buffered without bound; the page reconnects. */
 const maxBufferedBytes = 4 * 1024 * 1024;
@@ -18,6 +21,8 @@ const maxClientMessageBytes = 1024;
 interface Viewer {
   socket: WebSocket;
   user: UserRecord;
+  /** What this person may see where: hosts, alarms and audit entries reach them only inside their grants. */
+  access: Access;
   sessionId: string;
   /** The site whose readings this page shows, if any (`watch-site`); one at a time per socket. */
   site?: string;
@@ -41,16 +46,20 @@ export class LiveUpdates {
   readonly #viewers = new Set<Viewer>();
   readonly #hosts: HostDirectory;
   readonly #storage: Storage;
+  readonly #access: AccessControl;
   readonly #recheck: NodeJS.Timeout;
 
-  constructor(hosts: HostDirectory, audit: AuditTrail, storage: Storage) {
+  constructor(hosts: HostDirectory, audit: AuditTrail, storage: Storage, access: AccessControl) {
     this.#hosts = hosts;
     this.#storage = storage;
+    this.#access = access;
     this.#recheck = setInterval(() => void this.#dropExpired(), sessionRecheckMs);
     this.#recheck.unref();
-    hosts.on('changed', (host) => this.#broadcast({ type: 'host', host }));
-    hosts.on('removed', (hostId) => this.#broadcast({ type: 'host-removed', hostId }));
-    audit.on('appended', (entry) => this.#broadcast({ type: 'audit', entry }, (v) => roleMay(v.user.role, 'audit.read')));
+    hosts.on('changed', (host) => this.#broadcast({ type: 'host', host }, (v) => v.access.reaches(access.hostPlace(host.id))));
+    hosts.on('removed', (hostId) => this.#broadcast({ type: 'host-removed', hostId }, (v) => v.access.reaches(access.hostPlace(hostId))));
+    audit.on('appended', (entry) =>
+      this.#broadcast({ type: 'audit', entry }, (v) => v.access.may('audit.read', entry.hostId ? access.hostPlace(entry.hostId) : fleetPlace)),
+    );
   }
 
   /** Forward a site's new readings to the pages watching it. */
@@ -65,11 +74,22 @@ export class LiveUpdates {
     });
   }
 
+  /**
+   * Tell every page that approval requests changed (`approvals-changed`, no content): the Approvals page then asks
+   * GET /api/approvals, which shows each person only what they may see.
+   */
+  watchApprovals(source: { on(event: 'changed', listener: () => void): unknown }): void {
+    source.on('changed', () => {
+      const text = JSON.stringify({ type: 'approvals-changed' });
+      for (const viewer of this.#viewers) sendText(viewer, text);
+    });
+  }
+
   /** Forward alarm changes and floods to the pages of those who may read alarms. */
   watchAlarms(source: AlarmSource): void {
-    const mayRead = (v: Viewer) => roleMay(v.user.role, 'alarm.read');
-    source.on('changed', (alarm) => this.#broadcast({ type: 'alarm', alarm }, mayRead));
-    source.on('flood', (flood) => this.#broadcast({ type: 'alarm-flood', flood }, mayRead));
+    const places = this.#access;
+    source.on('changed', (alarm) => this.#broadcast({ type: 'alarm', alarm }, (v) => v.access.may('alarm.read', alarmPlace(alarm, places))));
+    source.on('flood', (flood) => this.#broadcast({ type: 'alarm-flood', flood }, (v) => v.access.may('alarm.read', places.sitePlace(flood.siteId))));
   }
 
   get viewerCount(): number {
@@ -77,7 +97,7 @@ export class LiveUpdates {
   }
 
   async accept(socket: WebSocket, user: UserRecord, session: SessionRecord): Promise<void> {
-    const viewer: Viewer = { socket, user, sessionId: session.id };
+    const viewer: Viewer = { socket, user, access: await this.#access.of(user), sessionId: session.id };
     this.#viewers.add(viewer);
     socket.on('close', () => this.#viewers.delete(viewer));
     socket.on('error', () => this.#viewers.delete(viewer));
@@ -91,8 +111,8 @@ export class LiveUpdates {
         const message = JSON.parse(String(data)) as { type?: unknown; siteId?: unknown };
         if (message.type === 'ping') send(viewer, { type: 'pong' });
         else if (message.type === 'watch-site' && typeof message.siteId === 'string' && /^[a-z0-9][a-z0-9-]{0,62}$/.test(message.siteId)) {
-          if (roleMay(viewer.user.role, 'site.read')) viewer.site = message.siteId;
-          else send(viewer, { type: 'error', code: 'forbidden', message: `your role (${viewer.user.role}) does not allow site.read` });
+          if (viewer.access.may('site.read', this.#access.sitePlace(message.siteId))) viewer.site = message.siteId;
+          else send(viewer, { type: 'error', code: 'forbidden', message: 'your grants do not allow site.read on that site' });
         } else if (message.type === 'unwatch-site') delete viewer.site;
         else send(viewer, { type: 'error', code: 'bad-request', message: 'unknown message type' });
       } catch {
@@ -100,7 +120,8 @@ export class LiveUpdates {
       }
     });
     try {
-      send(viewer, { type: 'hosts', hosts: await this.#hosts.list() });
+      const hosts = await this.#hosts.list();
+      send(viewer, { type: 'hosts', hosts: hosts.filter((host) => viewer.access.reaches(this.#access.hostPlace(host.id))) });
     } catch (err) {
       log.error('live: could not list hosts', { message: (err as Error).message });
     }

@@ -1,6 +1,6 @@
 /**
- * The relay: a person's call to a host's module. Checked here (known module and method, the user's role
- * allows its permission code, the host approved and online, params valid), audited before and after, sent
+ * The relay: a person's call to a host's module. Checked here (known module and method, the caller's grants
+ * allow its permission code on that host, the host approved and online, params valid), audited before and after, sent
  * to the agent, and the agent's answer checked against the contract before anyone sees it. Reads repeated by
  * a page's refresh are audited once per window (read-audit-window.ts); failures and changes always.
  */
@@ -14,24 +14,32 @@ import { paramsDigest, type AuditRecord, type AuditTrail } from './audit.js';
 import type { HostDirectory, HostView } from './hosts.js';
 import type { TerminalChannel } from './terminal/bridge.js';
 import type { TerminalSessionParams } from '../../modules/terminal/contract.js';
-import { mayOpenTerminalAs, roleAllows, terminalUsersOf } from './roles.js';
+import { mayOpenTerminalAs, terminalUsersOf } from './roles.js';
+import type { Access, Place } from './access/access.js';
 import { ReadAuditWindow } from './read-audit-window.js';
 import type { RoleId, UserRecord } from './storage/types.js';
 import type { z } from 'zod';
 import { log } from './log.js';
+import type { ApprovalGate } from './approvals/gate.js';
 
 export interface Caller {
   user: UserRecord;
   address: string | null;
+  /** What the caller may do where: their grants (or their API token's). */
+  access: Access;
 }
 
 /** Opens a login shell over SSH on a host without an agent (ssh/), once the relay has checked and audited it. */
 export type SshTerminalOpener = (hostId: string, params: TerminalSessionParams) => Promise<TerminalChannel>;
 
 export interface RelayOptions {
+  /** Where a host is (its tags and site), for grants on sites and host groups; without it, only fleet and host grants hold. */
+  placeOf?: (hostId: string) => Place;
   sshTerminals?: SshTerminalOpener;
   /** The configured Unix users per role for terminals (roles.ts terminalUsersOf). */
   terminalUsers?: Partial<Record<RoleId, readonly string[]>>;
+  /** Four eyes: refuses calls that need a second person's approval and do not carry it (approvals/gate.ts). */
+  approvals?: ApprovalGate;
 }
 
 export type StreamOutcome = { result: unknown } | { problem: GatehouseError };
@@ -54,6 +62,8 @@ export class Relay {
 
   readonly #sshTerminals: SshTerminalOpener | undefined;
   readonly #terminalUsers: Partial<Record<RoleId, readonly string[]>>;
+  readonly #placeOf: (hostId: string) => Place;
+  readonly #approvals: ApprovalGate | undefined;
 
   constructor(hosts: HostDirectory, hub: AgentHub, audit: AuditTrail, options: RelayOptions = {}) {
     this.#hosts = hosts;
@@ -61,6 +71,8 @@ export class Relay {
     this.#audit = audit;
     this.#sshTerminals = options.sshTerminals;
     this.#terminalUsers = options.terminalUsers ?? {};
+    this.#approvals = options.approvals;
+    this.#placeOf = options.placeOf ?? ((hostId) => ({ kind: 'host', hostId, tags: [], siteId: null }));
   }
 
   /** Relay one request–response call; resolves with the validated result or throws a GatehouseError. */
@@ -69,12 +81,13 @@ export class Relay {
     const spec = methodOf(contract, method);
     if (!spec) throw new GatehouseError('unknown-method', `module ${module} has no method ${method}`);
     const { link, hostName, parsed } = await this.#admit(caller, hostId, contract, spec, `${module}.${method}`, params);
+    await this.#approvals?.gate(caller, hostId, `${module}.${method}`, parsed);
     const base = { user: caller.user.username, hostId, hostName, action: `${module}.${method}`, paramsDigest: paramsDigest(parsed), address: caller.address };
     const audited = riskOf(contract, spec) !== 'read' || this.#reads.shouldAudit(base.user, hostId, base.action, base.paramsDigest);
     if (audited) await this.#audit.record({ ...base, phase: 'requested', result: 'ok' });
     try {
       const raw = await link.call(module, method, parsed, caller.user.username);
-      const result = ownSessionsOnly(module, method, checkResult(spec.result, raw, module, method), caller);
+      const result = ownSessionsOnly(module, method, checkResult(spec.result, raw, module, method), caller, this.#placeOf(hostId));
       if (audited) await this.#audit.record({ ...base, phase: 'completed', result: 'ok' });
       return result;
     } catch (err) {
@@ -91,6 +104,7 @@ export class Relay {
     const spec = streamOf(contract, stream);
     if (!spec) throw new GatehouseError('unknown-method', `module ${module} has no stream ${stream}`);
     const { link, hostName, parsed } = await this.#admit(caller, hostId, contract, spec, `${module}.${stream}`, params);
+    await this.#approvals?.gate(caller, hostId, `${module}.${stream}`, parsed);
     const base = { user: caller.user.username, hostId, hostName, action: `${module}.${stream}`, paramsDigest: paramsDigest(parsed), address: caller.address };
     await this.#audit.record({ ...base, phase: 'requested', result: 'ok', detail: audit.detail ?? describe(parsed) });
     const channel = link.open(module, stream, parsed, caller.user.username);
@@ -111,13 +125,15 @@ export class Relay {
     const overSsh = host.connection === 'ssh';
     // A re-attached shell keeps the user it was started as, and only its owner may re-attach (the agent checks).
     const unixUser = overSsh ? (host.ssh?.username ?? '') : session.unixUser;
-    if (session.sessionId === undefined && !mayOpenTerminalAs(caller.user.role, unixUser, this.#terminalUsers)) {
-      const allowed = terminalUsersOf(caller.user.role, this.#terminalUsers);
-      const message = `your role (${caller.user.role}) may not open terminals as ${unixUser}${allowed.length ? `, only as ${allowed.join(', ')}` : ''}`;
+    const rolesHere = caller.access.rolesAt(this.#placeOf(hostId)).map((role) => role.id);
+    if (session.sessionId === undefined && !mayOpenTerminalAs(rolesHere, unixUser, this.#terminalUsers)) {
+      const allowed = terminalUsersOf(rolesHere, this.#terminalUsers);
+      const message = `your grants on ${hostName} do not let you open terminals as ${unixUser}${allowed.length ? `, only as ${allowed.join(', ')}` : ''}`;
       await this.#audit.record({ user: caller.user.username, hostId, hostName, action: 'terminal.session', phase: 'event', result: 'forbidden', address: caller.address, detail: message });
       throw new GatehouseError('forbidden', message);
     }
     if (!overSsh) return this.open(caller, hostId, 'terminal', 'session', params, audit);
+    await this.#approvals?.gate(caller, hostId, 'terminal.session', parsed);
     if (!this.#sshTerminals) throw new GatehouseError('not-supported', 'this console does not open SSH terminals');
     const base = { user: caller.user.username, hostId, hostName, action: 'terminal.session', paramsDigest: paramsDigest(parsed), address: caller.address };
     await this.#audit.record({ ...base, phase: 'requested', result: 'ok', detail: audit.detail ?? null });
@@ -183,9 +199,9 @@ export class Relay {
     params: unknown,
   ): Promise<{ host: HostView; hostName: string; parsed: unknown }> {
     const host = await this.#hosts.get(hostId);
-    if (!roleAllows(caller.user.role, spec.permission, riskOf(contract, spec))) {
-      await this.#audit.record({ user: caller.user.username, hostId, hostName: host.name, action, phase: 'event', result: 'forbidden', address: caller.address, detail: `role ${caller.user.role} lacks ${spec.permission}` });
-      throw new GatehouseError('forbidden', `your role (${caller.user.role}) does not allow ${spec.permission}`);
+    if (!caller.access.may(spec.permission, this.#placeOf(hostId))) {
+      await this.#audit.record({ user: caller.user.username, hostId, hostName: host.name, action, phase: 'event', result: 'forbidden', address: caller.address, detail: `no grant on this host allows ${spec.permission}` });
+      throw new GatehouseError('forbidden', `your grants do not allow ${spec.permission} on ${host.name}`);
     }
     if (host.state === 'pending') throw new GatehouseError('host-pending', `${host.name} is waiting for an administrator to approve it`);
     if (host.state === 'revoked') throw new GatehouseError('host-revoked', `${host.name} has been revoked`);
@@ -210,8 +226,8 @@ function knownModule(name: string): ModuleContract {
  * A host's terminal sessions belong to the people who opened them: others see (and may re-attach) only their
  * own; administrators see every one, to close what was left behind.
  */
-function ownSessionsOnly(module: string, method: string, result: unknown, caller: Caller): unknown {
-  if (module !== 'terminal' || method !== 'sessions' || caller.user.role === 'administrator') return result;
+function ownSessionsOnly(module: string, method: string, result: unknown, caller: Caller, place: Place): unknown {
+  if (module !== 'terminal' || method !== 'sessions' || caller.access.administers(place)) return result;
   const { sessions } = result as { sessions: Array<{ owner: string }> };
   return { ...(result as object), sessions: sessions.filter((session) => session.owner === caller.user.username) };
 }

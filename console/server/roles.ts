@@ -1,6 +1,7 @@
 /**
- * What each built-in role may do, for now by permission code and risk. The roles-and-scopes issue replaces
- * this with grants on scopes; the ids here are the stable ones it keeps.
+ * What each built-in role may do, by permission code and risk, so a new module method lands in the right roles
+ * without anyone listing it. access/role-book.ts turns these into code sets beside the custom roles; grants put
+ * roles on scopes (access/access.ts). The ids here are stable.
  */
 import type { Risk } from '../../modules/kernel/contract.js';
 import type { RoleId } from './storage/types.js';
@@ -55,6 +56,20 @@ export type ConsoleAction =
   /** Create console accounts, change their roles, disable them. */
   | 'account.manage';
 
+/** The console's own permission codes (not module methods), each with what it lets a person do, in plain words. */
+export const consoleActionSummaries: Readonly<Record<ConsoleAction, string>> = {
+  'host.manage': 'Approve, rename, tag, revoke and remove hosts',
+  'enrollment.manage': 'Make one-time tokens that enroll new machines',
+  'audit.read': 'Read the audit log and replay terminal recordings',
+  'ssh.manage': 'Register hosts reached over SSH, trust changed host keys, install the agent over SSH',
+  'site.read': 'See sites, their live readings, trends and exports',
+  'site.manage': 'Create sites and give gateways their device profiles',
+  'alarm.read': 'See alarms, their history and notifications, and the alarm report',
+  'alarm.acknowledge': 'Acknowledge, shelve, unshelve and reset alarms',
+  'alarm.manage': 'Write alarm rules, take alarms out of service, schedule maintenance windows',
+  'account.manage': 'Create console accounts, give them roles, disable them and set their passwords',
+};
+
 /** Who watches plants: everyone but the OS-only system operator (deny by default). */
 const siteReaders: readonly RoleId[] = ['plant-operator', 'on-call', 'auditor', 'viewer'];
 
@@ -71,14 +86,16 @@ export function roleMay(role: RoleId, action: ConsoleAction): boolean {
 }
 
 /** Which roles may open terminals as whom, unless the configuration says otherwise: administrators as anyone. */
-const defaultTerminalUsers: Partial<Record<RoleId, readonly string[]>> = { administrator: ['*'] };
+const defaultTerminalUsers: Partial<Record<string, readonly string[]>> = { administrator: ['*'] };
 
-/** The Unix users `role` may open terminals as, `*` standing for any; deny by default. */
-export function terminalUsersOf(role: RoleId, configured: Partial<Record<RoleId, readonly string[]>> = {}): readonly string[] {
-  return configured[role] ?? defaultTerminalUsers[role] ?? [];
+/** The Unix users someone holding `roles` (on one host) may open terminals as, `*` standing for any; deny by default. */
+export function terminalUsersOf(roles: readonly string[], configured: Partial<Record<string, readonly string[]>> = {}): readonly string[] {
+  const users = new Set<string>();
+  for (const role of roles) for (const user of configured[role] ?? defaultTerminalUsers[role] ?? []) users.add(user);
+  return [...users].sort();
 }
 
-export function mayOpenTerminalAs(role: RoleId, unixUser: string, configured: Partial<Record<RoleId, readonly string[]>> = {}): boolean {
-  const allowed = terminalUsersOf(role, configured);
+export function mayOpenTerminalAs(roles: readonly string[], unixUser: string, configured: Partial<Record<string, readonly string[]>> = {}): boolean {
+  const allowed = terminalUsersOf(roles, configured);
   return allowed.includes('*') || allowed.includes(unixUser);
 }

@@ -7,6 +7,7 @@ import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mkdir } from 'node:fs/promises';
 import { getRequestListener } from '@hono/node-server';
+import { AccessControl } from './access/service.js';
 import { AgentHub } from './agents/hub.js';
 import { Accounts } from './accounts/accounts.js';
 import { HostLabels } from './alarms/host-labels.js';
@@ -27,6 +28,10 @@ import { LiveUpdates } from './live.js';
 import { ConsoleEvents } from './events.js';
 import { Baselines } from './drift/baselines.js';
 import { Relay } from './relay.js';
+import { RelayApprovalGate } from './approvals/gate.js';
+import { ApprovalService } from './approvals/service.js';
+import { ApprovalStore } from './approvals/store.js';
+import { tagApprovalFromProfiles } from './approvals/tag-approval.js';
 import { openSqliteStorage, sqliteConnections } from './storage/sqlite.js';
 import { MetricsHistoryService } from './metrics/history.js';
 import { SiteService } from './sites/sites.js';
@@ -38,6 +43,7 @@ import { loadTls } from './tls.js';
 import { upgradeHandler } from './upgrade.js';
 import { TerminalGateway } from './terminal/gateway.js';
 import { ApiTokens } from './tokens/store.js';
+import { TwoFactor } from './two-factor/service.js';
 import { HostNames } from './http/host-check.js';
 import { AgentInstaller } from './ssh/install-agent.js';
 import { SshHosts } from './ssh/ssh-hosts.js';
@@ -71,13 +77,15 @@ export async function startConsole(config: ConsoleConfig): Promise<RunningConsol
   const tls = await loadTls(config);
   const fingerprint = tls?.fingerprint ?? '';
 
+  const access = new AccessControl(storage.db);
+  await access.start();
   const hub = new AgentHub(storage, fingerprint);
   const events = new ConsoleEvents();
   const hosts = new HostDirectory(storage, hub);
   const audit = new AuditTrail(storage);
   const auditSyslog = config.auditSyslog ? new AuditSyslog({ config: config.auditSyslog, audit }) : undefined;
   await auditSyslog?.start();
-  const live = new LiveUpdates(hosts, audit, storage);
+  const live = new LiveUpdates(hosts, audit, storage, access);
   const metrics = new MetricsHistoryService({ storage, hosts, hub, retention: config.metricsRetention });
   metrics.start();
   const sqlite = sqliteConnections.get(storage.db);
@@ -87,7 +95,11 @@ export async function startConsole(config: ConsoleConfig): Promise<RunningConsol
   const stopTelemetryUpkeep = startTelemetryUpkeep(telemetry);
   const vault = await Vault.open(config.masterKeyFile ?? join(config.dataDir, 'master.key'));
   const sshHosts = new SshHosts({ storage, vault, hosts, audit });
+  const approvalStore = new ApprovalStore(storage.db);
+  const approvalGate = new RelayApprovalGate({ config: config.approvals, store: approvalStore, hosts, audit, tagNeedsApproval: tagApprovalFromProfiles(new SiteStore(storage.db)) });
   const relay = new Relay(hosts, hub, audit, {
+    approvals: approvalGate,
+    placeOf: access.hostPlace,
     terminalUsers: config.terminalUsers,
     sshTerminals: async (hostId, params) => {
       const { connection, target } = await sshHosts.connect(hostId);
@@ -96,6 +108,9 @@ export async function startConsole(config: ConsoleConfig): Promise<RunningConsol
   });
   // No terminal can be live before start-up, so a recording still marked as running was cut short by a crash.
   await storage.failUnfinishedRecordings(new Date().toISOString());
+  const approvals = new ApprovalService({ store: approvalStore, gate: approvalGate, relay: () => relay, hosts, audit, storage, events, accessOf: (user) => access.of(user), placeOf: access.hostPlace });
+  approvals.start();
+  live.watchApprovals(approvals);
   const terminals = new TerminalGateway({ relay, hosts, storage, dataDir: config.dataDir, recordInput: config.recordInput, audit, events, recordingFailure: config.recordingFailure });
   const enrollment = new Enrollment(storage, fingerprint);
   const sites = new SiteService({ store: new SiteStore(storage.db), telemetry, hosts, hub, relay, audit, intake: telemetryIntake });
@@ -104,6 +119,12 @@ export async function startConsole(config: ConsoleConfig): Promise<RunningConsol
   const baselines = new Baselines({ storage, relay, audit });
 
   const hostLabels = await HostLabels.load(hosts);
+  access.locate({
+    tags: (hostId) => hostLabels.tags(hostId),
+    siteOf: (hostId) => sites.siteOf(hostId),
+    hostName: (hostId) => hostLabels.name(hostId),
+    siteName: (siteId) => sites.siteName(siteId),
+  });
   const alarmStore = new AlarmStore(storage.db);
   const maintenance = new MaintenanceWindows({ db: storage.db, audit });
   await maintenance.start();
@@ -134,12 +155,13 @@ export async function startConsole(config: ConsoleConfig): Promise<RunningConsol
     events,
     storage,
     baselines,
-    system: { user: systemUser, address: null },
+    system: { user: systemUser, address: null, access: access.forGrants([{ role: 'administrator', scope: { kind: 'fleet' } }]) },
   });
   const agentBundle = join(packageRoot(), 'dist', 'agent-bundle', 'gatehouse-agent.mjs');
   const services: Services = {
+    access,
     storage,
-    accounts: new Accounts({ storage, audit }),
+    accounts: new Accounts({ storage, audit, access }),
     sshHosts,
     agentInstaller: new AgentInstaller({ sshHosts, enrollment, hosts, hub, audit, agentBundle, consoleOrigin: () => services.publicOrigin }),
     hub,
@@ -159,9 +181,12 @@ export async function startConsole(config: ConsoleConfig): Promise<RunningConsol
     terminalUsers: config.terminalUsers,
     dataDir: config.dataDir,
     relay,
+    approvals,
     enrollment,
     tokens: new ApiTokens(storage),
     loginLimiter: new LoginRateLimiter(),
+    twoFactor: new TwoFactor({ storage, vault, heldRoles: async (user) => (await access.grants.of(user.id)).map((grant) => grant.role) }),
+    loginHours: config.loginHours,
     publicOrigin: publicOrigin(config),
     allowedOrigins: config.allowedOrigins.map((o) => new URL(o).origin),
     hostNames: new HostNames([publicOrigin(config), ...config.allowedOrigins]),
@@ -201,6 +226,7 @@ export async function startConsole(config: ConsoleConfig): Promise<RunningConsol
     generatedAdminPassword: admin.password,
     close: async () => {
       clearInterval(sweeper);
+      approvals.stop();
       metrics.stop();
       telemetryIntake.stop();
       disconnectAlarmInputs();

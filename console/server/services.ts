@@ -1,5 +1,7 @@
 /** Everything the routes and sockets share, built once at start-up. */
+import type { AccessControl } from './access/service.js';
 import type { AgentHub } from './agents/hub.js';
+import type { ApprovalService } from './approvals/service.js';
 import type { Accounts } from './accounts/accounts.js';
 import type { AlarmService } from './alarms/service.js';
 import type { AlarmPager } from './alarms/paging.js';
@@ -20,21 +22,31 @@ import type { RoleId, Storage } from './storage/types.js';
 import type { HostNames } from './http/host-check.js';
 import type { TerminalGateway } from './terminal/gateway.js';
 import type { ApiTokens } from './tokens/store.js';
+import type { TwoFactor } from './two-factor/service.js';
+import type { LoginHours } from './auth/login-hours.js';
 import type { AgentInstaller } from './ssh/install-agent.js';
 import type { SshHosts } from './ssh/ssh-hosts.js';
 
 export interface Services {
   storage: Storage;
+  /** Roles, grants on scopes, and where hosts are: who may do what, where. */
+  access: AccessControl;
   /** Console accounts: who may log in, with which role. */
   accounts: Accounts;
   hub: AgentHub;
   hosts: HostDirectory;
   relay: Relay;
+  /** Four eyes: requests for dangerous actions, approved by a second person, then performed (approvals/). */
+  approvals: ApprovalService;
   audit: AuditTrail;
   enrollment: Enrollment;
   /** API tokens for scripts (`Authorization: Bearer`): made, listed, revoked, verified. */
   tokens: ApiTokens;
   loginLimiter: LoginRateLimiter;
+  /** Second factors (TOTP, passkeys, recovery codes), login tickets and the per-role two-factor policy. */
+  twoFactor: TwoFactor;
+  /** Working hours (config `loginHours`); a login outside them is audited as off-hours and alarmed. */
+  loginHours: LoginHours | undefined;
   live: LiveUpdates;
   /** Metrics history: stores what agents push, answers charts and the fleet overview. */
   metrics: MetricsHistoryService;

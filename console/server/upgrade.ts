@@ -64,7 +64,7 @@ export function upgradeHandler(services: Services, secure: boolean) {
       const query = new URL(request.url ?? '', 'http://console.invalid').searchParams;
       return browserOnly((found) =>
         terminals.handleUpgrade(request, socket, head, (ws) =>
-          void services.terminals.accept(ws, { hostId, query, user: found.user, loginSessionId: found.session.id, address }),
+          void services.access.of(found.user).then((access) => services.terminals.accept(ws, { hostId, query, user: found.user, access, loginSessionId: found.session.id, address })),
         ),
       );
     }

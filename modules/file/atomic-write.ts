@@ -26,6 +26,12 @@ export interface AtomicWriteOptions {
   readonly mode?: number | undefined;
   /** Abandon the write (and remove the temporary file) when this aborts. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Where to act for `path` instead of its name: through a held, checked directory (held.ts,
+   * `/proc/self/fd/N/name`), so a directory swapped for a symlink after the jail check cannot send the write
+   * elsewhere. The temporary file goes beside it.
+   */
+  readonly at?: string | undefined;
 }
 
 /** Replace or create `path` (a jailed real path) with `data`; resolves to the size and version written. */
@@ -35,7 +41,10 @@ export async function writeFileAtomically(
   options: AtomicWriteOptions = {},
 ): Promise<{ size: number; version: string }> {
   const context = { path };
-  const existing = await lstat(path).catch((err: NodeJS.ErrnoException) => {
+  // Every by-name call below uses `target` (and its directory); `path` is only what errors name.
+  const target = options.at ?? path;
+  const directory = posix.dirname(target);
+  const existing = await lstat(target).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return undefined;
     throw problemFromSystemError(err, context);
   });
@@ -47,7 +56,7 @@ export async function writeFileAtomically(
     throw new GatehouseError('conflict', 'The file was deleted since it was loaded', context);
   }
 
-  const temp = posix.join(posix.dirname(path), tempNameFor(posix.basename(path)));
+  const temp = posix.join(directory, tempNameFor(posix.basename(path)));
   let handle: FileHandle | undefined;
   let placed = false;
   try {
@@ -61,17 +70,17 @@ export async function writeFileAtomically(
 
     if (options.expectedVersion !== undefined) {
       // As late as possible: whatever changed the file while we were writing is caught here.
-      const current = await currentVersion(path);
+      const current = await currentVersion(target, path);
       if (current !== options.expectedVersion) {
         const message = 'The file changed since it was loaded; reload it and apply the change again';
         throw new GatehouseError('conflict', message, context);
       }
     }
     options.signal?.throwIfAborted();
-    if (options.mustNotExist) await placeNew(temp, path);
-    else await rename(temp, path);
+    if (options.mustNotExist) await placeNew(temp, target, path);
+    else await rename(temp, target);
     placed = true;
-    await syncDirectory(posix.dirname(path));
+    await syncDirectory(directory);
     return written;
   } catch (err) {
     throw writeProblem(err, options.signal, context);
@@ -159,18 +168,18 @@ async function applyOwnerAndMode(
 }
 
 /** Put the temporary file at `path` only if nothing is there: link(2) fails with EEXIST instead of replacing. */
-async function placeNew(temp: string, path: string): Promise<void> {
+async function placeNew(temp: string, target: string, path: string): Promise<void> {
   try {
-    await link(temp, path);
+    await link(temp, target);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') throw new GatehouseError('exists', 'A file of that name already exists', { path });
     // Filesystems without hard links (FAT, some FUSE): fall back to check-then-rename, with its small race.
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw err;
-    if (await lstat(path).then(() => true, () => false)) {
+    if (await lstat(target).then(() => true, () => false)) {
       throw new GatehouseError('exists', 'A file of that name already exists', { path });
     }
-    await rename(temp, path);
+    await rename(temp, target);
     return;
   }
   await unlink(temp);

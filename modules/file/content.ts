@@ -1,6 +1,8 @@
 /**
  * Reading file content: the editor's bounded text read, versions (sha256 of the bytes), and downloads.
- * Every open is of a jailed real path, with O_NOFOLLOW so a symlink swapped in after the check is not followed.
+ * Every open is of a jailed real path, with O_NOFOLLOW so a symlink swapped in after the check is not followed,
+ * and (given the roots) the opened handle is checked to lie inside them, so a directory swapped for a link
+ * higher up is caught too (held.ts).
  */
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
@@ -9,6 +11,7 @@ import type { Stats } from 'node:fs';
 import { maxTextFileBytes } from './contract.js';
 import { GatehouseError, problemFromSystemError } from '../kernel/errors.js';
 import type { AgentStream } from '../kernel/handler.js';
+import { openChecked, type CheckedRoots } from './held.js';
 import { maxDataChunkBytes } from '../kernel/wire.js';
 
 /** How far into a file a NUL byte marks it as binary, as git and grep look. */
@@ -25,33 +28,41 @@ export function versionOf(bytes: Uint8Array): string {
  * Open a regular file for reading. Directories are `is-a-directory`; devices, FIFOs and sockets are refused,
  * since reading /dev/zero never ends and opening a FIFO blocks (O_NONBLOCK keeps that open from hanging).
  */
-export async function openRegularFile(path: string): Promise<{ handle: FileHandle; stats: Stats }> {
+export async function openRegularFile(
+  path: string,
+  roots?: CheckedRoots,
+  shownAs: string = path,
+): Promise<{ handle: FileHandle; stats: Stats }> {
+  const flags = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
   let handle: FileHandle;
   try {
-    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    // With roots, the handle is checked to lie inside them (held.ts); without, `path` already goes through a
+    // held, checked directory. Either way a symlink at the end is refused, not followed.
+    handle = roots !== undefined ? await openChecked(path, flags, roots) : await open(path, flags);
   } catch (err) {
     // The jail returned a real path, so a symlink here was put in place after the check: refuse, don't follow.
     if ((err as NodeJS.ErrnoException).code === 'ELOOP') {
-      throw new GatehouseError('policy-denied', 'The path became a symbolic link after it was checked', { path });
+      throw new GatehouseError('policy-denied', 'The path became a symbolic link after it was checked', { path: shownAs });
     }
-    throw problemFromSystemError(err, { path });
+    throw problemFromSystemError(err, { path: shownAs });
   }
   try {
     const stats = await handle.stat();
-    if (stats.isDirectory()) throw new GatehouseError('is-a-directory', 'Is a directory', { path });
-    if (!stats.isFile()) throw new GatehouseError('not-supported', 'Only regular files can be read', { path });
+    if (stats.isDirectory()) throw new GatehouseError('is-a-directory', 'Is a directory', { path: shownAs });
+    if (!stats.isFile()) throw new GatehouseError('not-supported', 'Only regular files can be read', { path: shownAs });
     return { handle, stats };
   } catch (err) {
     await handle.close();
-    throw problemFromSystemError(err, { path });
+    throw problemFromSystemError(err, { path: shownAs });
   }
 }
 
 /** Read a text file for the editor: bounded, UTF-8 only, with its version. */
 export async function readTextFile(
   path: string,
+  roots?: CheckedRoots,
 ): Promise<{ content: string; version: string; size: number; mode: number }> {
-  const { handle, stats } = await openRegularFile(path);
+  const { handle, stats } = await openRegularFile(path, roots);
   try {
     if (stats.size > maxTextFileBytes) throw tooLarge(path, stats.size);
     // Read one byte past the limit: the file may have grown since fstat.
@@ -78,11 +89,11 @@ export async function readTextFile(
   }
 }
 
-/** The version of a file as it is now, or undefined when it does not exist. */
-export async function currentVersion(path: string): Promise<string | undefined> {
+/** The version of a file as it is now, or undefined when it does not exist. `at` may go through a held handle. */
+export async function currentVersion(at: string, shownAs: string = at): Promise<string | undefined> {
   let opened: { handle: FileHandle; stats: Stats };
   try {
-    opened = await openRegularFile(path);
+    opened = await openRegularFile(at, undefined, shownAs);
   } catch (err) {
     if (err instanceof GatehouseError && err.code === 'not-found') return undefined;
     throw err;
@@ -105,8 +116,12 @@ export async function currentVersion(path: string): Promise<string | undefined> 
  * Send a file's bytes on a download stream. Each write waits for flow-control credit, so a slow browser slows
  * the disk reads instead of filling memory. The version is of the bytes actually sent.
  */
-export async function sendFile(path: string, stream: AgentStream): Promise<{ size: number; version: string }> {
-  const { handle } = await openRegularFile(path);
+export async function sendFile(
+  path: string,
+  stream: AgentStream,
+  roots?: CheckedRoots,
+): Promise<{ size: number; version: string }> {
+  const { handle } = await openRegularFile(path, roots);
   const hash = createHash('sha256');
   let size = 0;
   try {

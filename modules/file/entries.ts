@@ -29,9 +29,12 @@ export function entryTypeOf(stats: Stats): EntryType {
   return 'unknown';
 }
 
-/** Describe one directory entry without following it. */
-export async function describeEntry(path: string, accounts: Accounts): Promise<FileEntry> {
-  const stats = await lstat(path);
+/**
+ * Describe one directory entry without following it. `at` is where to look (it may go through a held directory,
+ * `/proc/self/fd/N/name`); `path` is the real path the caller is told about.
+ */
+export async function describeEntry(at: string, accounts: Accounts, path: string = at): Promise<FileEntry> {
+  const stats = await lstat(at);
   const entry: FileEntry = {
     name: path === posix.sep ? posix.sep : posix.basename(path),
     path,
@@ -45,8 +48,8 @@ export async function describeEntry(path: string, accounts: Accounts): Promise<F
     modifiedAt: stats.mtime.toISOString(),
   };
   if (stats.isSymbolicLink()) {
-    entry.target = await readlink(path);
-    entry.targetType = await stat(path).then(entryTypeOf, (err: NodeJS.ErrnoException) =>
+    entry.target = await readlink(at);
+    entry.targetType = await stat(at).then(entryTypeOf, (err: NodeJS.ErrnoException) =>
       // Dangling, a loop, or a path through a non-directory all mean following it leads nowhere.
       err.code === 'ENOENT' || err.code === 'ELOOP' || err.code === 'ENOTDIR' ? 'broken' : 'unknown',
     );
@@ -62,12 +65,14 @@ export async function describeEntry(path: string, accounts: Accounts): Promise<F
 export async function listDirectory(
   directory: string,
   accounts: Accounts,
-  options: { showHidden: boolean; signal?: AbortSignal },
+  options: { showHidden: boolean; signal?: AbortSignal; via?: string },
 ): Promise<{ entries: FileEntry[]; truncated: boolean }> {
+  // `via`: a held, checked handle on the directory (held.ts); entries are read through it, named by `directory`.
+  const via = options.via ?? directory;
   const names: string[] = [];
   let truncated = false;
   // Stop reading at the cap: a directory with millions of entries must not be read whole into memory.
-  const dir = await opendir(directory);
+  const dir = await opendir(via);
   try {
     for await (const dirent of dir) {
       if (!options.showHidden && dirent.name.startsWith('.')) continue;
@@ -84,7 +89,7 @@ export async function listDirectory(
   const described = await mapLimited(names, statConcurrency, async (name) => {
     options.signal?.throwIfAborted();
     // An entry removed between readdir and lstat is simply no longer there.
-    return describeEntry(posix.join(directory, name), accounts).catch(() => undefined);
+    return describeEntry(posix.join(via, name), accounts, posix.join(directory, name)).catch(() => undefined);
   });
   const entries = described.filter((e): e is FileEntry => e !== undefined).sort(compareEntries);
 

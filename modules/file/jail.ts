@@ -1,7 +1,8 @@
 /**
  * The file jail (SECURITY.md rule 2): every path a caller names is normalised, resolved to its real path,
  * and only then checked against the agent's file roots. Callers act on the path returned, never on the
- * path they were given, so what was checked is what is touched.
+ * path they were given. A check by name can go stale before the open (a directory swapped for a symlink), so
+ * callers then open through held.ts, which checks where each opened handle really is.
  *
  * Paths arrive already decoded from JSON. Nothing here URL-decodes: `%2e%2e` or `..%01` are literal names that
  * simply do not exist, while real `..` segments are folded away before resolution and cannot escape.

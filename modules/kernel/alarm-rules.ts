@@ -93,7 +93,12 @@ export const recordingFailedRuleSchema = z.object({ ...base, type: z.literal('re
 export const auditChainRuleSchema = z.object({ ...base, type: z.literal('audit-chain') }).strict();
 
 /** The tags the console feeds its own conditions under: no gateway tag can look like these. */
-export const consoleConditionTags = { 'recording-failed': 'gatehouse:recording-failed', 'audit-chain': 'gatehouse:audit-chain' } as const;
+export const consoleConditionTags = {
+  'recording-failed': 'gatehouse:recording-failed',
+  'audit-chain': 'gatehouse:audit-chain',
+  /** True for an instant at each login outside the working hours (config `loginHours`); a `digital` rule watches it. */
+  'login-off-hours': 'gatehouse:login-off-hours',
+} as const;
 /** The console's own figures, fed as metrics of host `console` for `metric` rules: failed logins in the last 10 minutes. */
 export const consoleMetrics = { loginFailures: 'gatehouse:login-failures' } as const;
 /** The host id the console's own alarms (audit chain) are raised on. */

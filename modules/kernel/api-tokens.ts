@@ -4,29 +4,24 @@
  * to its creation.
  */
 import { z } from 'zod';
-import { roleIds } from './console-api.js';
-
-/**
- * Where a grant holds. Only the whole fleet exists today; sites, host groups and hosts join this union when
- * scopes arrive, and the stored grants (a JSON column) need no migration for it.
- */
-export const apiTokenScopeSchema = z.discriminatedUnion('kind', [z.object({ kind: z.literal('fleet') }).strict()]);
-export type ApiTokenScope = z.infer<typeof apiTokenScopeSchema>;
-
-export const apiTokenGrantSchema = z.object({ role: z.enum(roleIds), scope: apiTokenScopeSchema }).strict();
-export type ApiTokenGrant = z.infer<typeof apiTokenGrantSchema>;
+import { grantListSchema, grantSchema, roleIdSchema } from './access.js';
 
 /** The longest a token may live: there are no eternal tokens, a forgotten one dies within a year. */
 export const apiTokenMaxDays = 365;
 
-/** `POST /api/tokens`. Without `role`, the token gets the creator's own role. */
+/**
+ * `POST /api/tokens`: `role` (on the whole fleet) or `grants` (roles on scopes), never both; with neither, the token
+ * gets the creator's own grants. A token never holds what its creator does not.
+ */
 export const apiTokenRequestSchema = z
   .object({
     name: z.string().trim().min(1, 'give the token a name').max(64),
-    role: z.enum(roleIds).optional(),
+    role: roleIdSchema.optional(),
+    grants: grantListSchema.optional(),
     expiresInDays: z.number().int().min(1).max(apiTokenMaxDays),
   })
-  .strict();
+  .strict()
+  .refine((request) => request.role === undefined || request.grants === undefined, 'give a role or a list of grants, not both');
 export type ApiTokenRequest = z.infer<typeof apiTokenRequestSchema>;
 
 export const apiTokenStates = ['active', 'expired', 'revoked'] as const;
@@ -37,9 +32,9 @@ export const apiTokenViewSchema = z.object({
   /** The token's public part (its selector), also in audit entries made with it. */
   id: z.string(),
   name: z.string(),
-  /** The role the token acts with on the whole fleet (the first grant's, while scopes do not exist). */
-  role: z.enum(roleIds),
-  grants: z.array(apiTokenGrantSchema),
+  /** The first grant's role, for lists. */
+  role: roleIdSchema,
+  grants: z.array(grantSchema),
   owner: z.object({ id: z.string(), username: z.string() }),
   createdAt: z.string(),
   expiresAt: z.string(),
@@ -55,12 +50,3 @@ export type ApiTokenView = z.infer<typeof apiTokenViewSchema>;
 /** The answer to `POST /api/tokens`: the view plus the token, shown this once and never again. */
 export const issuedApiTokenSchema = apiTokenViewSchema.extend({ token: z.string() });
 export type IssuedApiToken = z.infer<typeof issuedApiTokenSchema>;
-
-/**
- * The roles a person holding `role` may put on a token: an administrator any, everyone else their own or
- * `viewer`. A token never does more than its creator could (roles are not ordered, so "lower" is not enough).
- */
-export function grantableRoles(role: (typeof roleIds)[number]): (typeof roleIds)[number][] {
-  if (role === 'administrator') return [...roleIds];
-  return role === 'viewer' ? ['viewer'] : [role, 'viewer'];
-}

@@ -14,7 +14,7 @@ export type AuditResultClass = (typeof auditResultClasses)[number];
  * agent's local policy, or too many attempts. `permission-denied` is the operating system's EACCES on an action
  * that was allowed to run, so it counts as an error.
  */
-export const auditDeniedResults = ['unauthorized', 'forbidden', 'policy-denied', 'rate-limited'] as const;
+export const auditDeniedResults = ['unauthorized', 'forbidden', 'policy-denied', 'rate-limited', 'approval-required'] as const;
 
 export function auditResultClass(result: string): AuditResultClass {
   if (result === 'ok') return 'ok';

@@ -7,9 +7,11 @@ import type { Alarm } from './alarm-model.js';
 import { z } from 'zod';
 import { hostStatusSchema } from './host-status.js';
 import { agentPolicySchema } from './policy.js';
+import { grantViewSchema } from './access.js';
 
-export const roleIds = ['administrator', 'system-operator', 'plant-operator', 'on-call', 'auditor', 'viewer'] as const;
-export type RoleId = (typeof roleIds)[number];
+export { roleIds, type RoleId } from './access.js';
+import type { RoleId } from './access.js';
+import { roleIds } from './access.js';
 
 export const hostStates = ['pending', 'approved', 'revoked'] as const;
 export type HostState = (typeof hostStates)[number];
@@ -45,7 +47,13 @@ export const hostViewSchema = z.object({
   /** Modules the agent serves under its local policy; empty while offline. */
   modules: z.array(z.string()),
   agentVersion: z.string().nullable(),
+  /**
+   * The local policy the agent enforces (set on the machine; the console cannot change it): the one it connected
+   * with, or while offline the one it last connected with; null when unknown (not seen since the console started).
+   */
   policy: agentPolicySchema.nullable(),
+  /** When the agent reported that policy (ISO 8601, the time it connected); null with `policy`. */
+  policyReportedAt: z.string().nullable(),
   connection: z.enum(hostConnections),
   /** Labels people give the host; `field-gateway` makes its terminals refuse to run unrecorded. */
   tags: z.array(z.string()),
@@ -70,10 +78,12 @@ export const sessionUserSchema = z.object({
   id: z.string(),
   username: z.string(),
   role: z.enum(roleIds),
-  /** Permission codes and console actions the role allows. */
+  /** Permission codes and console actions the person's grants allow somewhere (each host may allow fewer). */
   permissions: z.array(z.string()),
-  /** The Unix users this user may open terminals as; `*` stands for any. */
+  /** The Unix users this user may open terminals as somewhere; `*` stands for any. */
   terminalUsers: z.array(z.string()),
+  /** Their roles and where each holds. */
+  grants: z.array(grantViewSchema),
 });
 export type SessionUser = z.infer<typeof sessionUserSchema>;
 
@@ -192,6 +202,8 @@ export type LiveMessage =
   | { type: 'alarm'; alarm: Alarm }
   /** A flood started at a site (more than 10 alarms in 10 minutes). */
   | { type: 'alarm-flood'; flood: { siteId: string; startedAt: string; endedAt: string | null; raised: number } }
+  /** Approval requests changed: pages showing them fetch GET /api/approvals again. */
+  | { type: 'approvals-changed' }
   | { type: 'pong' }
   | { type: 'error'; code: string; message: string };
 
@@ -227,5 +239,6 @@ export interface RecordingPage {
 export interface PermissionCatalogue {
   /** risk: as the module declares it; null for the console's own codes. */
   permissions: Array<{ code: string; module: string; moduleTitle: string; risk: 'read' | 'change' | 'dangerous' | null; summary: string }>;
-  roles: Array<{ id: RoleId; summary: string; codes: string[] }>;
+  /** Built-in roles first (their ids are RoleId), then custom ones. */
+  roles: Array<{ id: string; summary: string; codes: string[] }>;
 }

@@ -11,6 +11,7 @@ export const problemCodes = [
   'unauthorized', // not logged in / no valid identity
   'forbidden', // logged in, but the role or the agent's policy does not allow it
   'policy-denied', // the agent's local policy refused it (module disabled, outside file roots, read-only)
+  'approval-required', // a dangerous action that a second person must approve first (docs/api.md, Approvals)
   'not-found',
   'exists',
   'conflict', // a write named a version that is no longer current

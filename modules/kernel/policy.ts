@@ -3,6 +3,7 @@
  * gateway stays safe even if the console is not. The console can read it but never change it.
  */
 import { z } from 'zod';
+import { maxTagPatterns, tagPatternSchema } from './writable-tags.js';
 
 export const agentPolicySchema = z
   .object({
@@ -14,6 +15,11 @@ export const agentPolicySchema = z
     readOnly: z.boolean().default(false),
     /** How long a terminal whose page went away stays alive, detached, waiting to be re-attached. */
     terminalDetachedMinutes: z.number().int().min(0).max(24 * 60).default(10),
+    /**
+     * Modbus tags that may be written (`*` for one dotted segment); absent means the device profiles' write rules
+     * decide, a list (even empty) means only these, and still only within the profile's rule (writable-tags.ts).
+     */
+    modbusWritableTags: z.array(tagPatternSchema).max(maxTagPatterns).optional(),
   })
   .strict();
 

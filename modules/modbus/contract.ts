@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineModule } from '../kernel/contract.js';
 import { qualities } from '../kernel/telemetry.js';
+import { approvalStampSchema } from '../kernel/approvals.js';
 import { profileName, profileSchema } from './profile.js';
 
 /**
@@ -98,6 +99,11 @@ export const contract = defineModule({
           value: z.union([z.number().finite(), z.boolean()]),
           /** Why, in the operator's words; it goes into the audit log with the result. */
           reason: z.string().trim().min(3).max(500),
+          /**
+           * Attached by the console when it performs an approved request (docs/api.md, Approvals); a tag whose write
+           * rule says `approval: true` is written only with one naming two different people, the requester being the caller.
+           */
+          approval: approvalStampSchema.optional(),
         })
         .strict(),
       result: z.object({
@@ -108,6 +114,8 @@ export const contract = defineModule({
         readBack: value,
         outcome: z.enum(writeOutcomes),
         ts: z.number().int().nonnegative(),
+        /** The approval the gateway accepted the write with (tags whose rule asks for one). */
+        approval: approvalStampSchema.optional(),
       }),
     },
   },

@@ -62,11 +62,22 @@ describe('setpoint writes', () => {
     expect((await refusedWithNothingOnTheBus(slave, gw.gateway.write('dose.flow', 40))).code).toBe('forbidden');
     expect((await refusedWithNothingOnTheBus(slave, gw.gateway.write('dose.enable', 1 as unknown as boolean))).code).toBe('invalid-params');
     expect((await refusedWithNothingOnTheBus(slave, gw.gateway.write('no.such-tag', 40))).code).toBe('not-found');
-    // A rule asking for a second person's approval is refused until approvals exist: deny by default.
+    // A rule asking for a second person's approval is refused without one: deny by default.
     const unapproved = await refusedWithNothingOnTheBus(slave, gw.gateway.write('dose.limit', 50));
     expect(unapproved.code).toBe('forbidden');
     expect(unapproved.message).toMatch(/second person/);
     expect(slave.get(3, 'holding-register', 0, 2)).toEqual([500, 2]);
+  });
+
+  it('writes a tag whose rule asks for approval only with an approval naming two different people, and answers it', async () => {
+    const { slave, gw } = await dosingGateway();
+    const self = await refusedWithNothingOnTheBus(slave, gw.gateway.write('dose.limit', 50, { id: 3, requester: 'alice', approver: 'alice' }));
+    expect(self.code).toBe('forbidden');
+    expect(self.message).toMatch(/names alice twice/);
+    const stamp = { id: 4, requester: 'alice', approver: 'bob' };
+    const result = await gw.gateway.write('dose.limit', 50, stamp);
+    expect(result).toMatchObject({ tag: 'dose.limit', previous: 80, requested: 50, readBack: 50, outcome: 'confirmed', approval: stamp });
+    expect(slave.get(3, 'holding-register', 2, 1)).toEqual([50]);
   });
 
   it('refuses a write to a read-only area even when a profile that skipped the schema asks for it', async () => {

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { GatehouseError } from '../kernel/errors.js';
+import { createLog } from '../kernel/log.js';
+import { policyAllowsTagWrite, tagNotWritableMessage } from '../kernel/writable-tags.js';
 import type { TagSample } from '../kernel/telemetry.js';
 import { ModbusBus } from './bus.js';
 import type { TagReading } from './contract.js';
@@ -9,6 +11,9 @@ import { loadProfile, saveProfile, type SavedProfile } from './profile-file.js';
 import { commTagName, type Bus, type Device, type Profile, type Tag } from './profile.js';
 import { RunCounters } from './run-counters.js';
 import { SetpointWriter } from './setpoint-writer.js';
+import type { ApprovalStamp } from '../kernel/approvals.js';
+
+const log = createLog('agent');
 
 /** A reading is stale when it has not been refreshed for this many poll periods (plus the bus timeout). */
 const stalePeriods = 3;
@@ -27,6 +32,11 @@ export interface GatewayOptions {
   onSamples: (samples: TagSample[]) => void | Promise<unknown>;
   now?: () => number;
   openBus?: (bus: Bus) => ModbusBus;
+  /**
+   * The local policy's modbusWritableTags: absent, the profile's write rules decide; a list, only the tags it names
+   * are written (and still within their rule). The profile is the console's; this is the gateway owner's last word.
+   */
+  writableTags?: readonly string[];
 }
 
 interface TagState {
@@ -111,14 +121,18 @@ export class Gateway {
   }
 
   /** Write a setpoint through the checks of its write rule; see SetpointWriter. */
-  async write(tagName: string, value: number | boolean) {
+  async write(tagName: string, value: number | boolean, approval?: ApprovalStamp) {
     const state = this.#tags.get(tagName);
     if (!state || state.tag.name !== tagName) {
       throw new GatehouseError('not-found', `There is no tag ${tagName} in this gateway's profile.`, { module: 'modbus', tag: tagName });
     }
+    if (!policyAllowsTagWrite(this.#options.writableTags, tagName)) {
+      log.warn('setpoint write refused by the local policy', { tag: tagName, value: String(value) });
+      throw new GatehouseError('policy-denied', tagNotWritableMessage(tagName), { module: 'modbus', tag: tagName });
+    }
     if (!this.#writer) throw new GatehouseError('not-supported', 'This gateway has no profile yet.', { module: 'modbus' });
     const current = state.reading.quality === 'good' ? state.reading.value : null;
-    const result = await this.#writer.write(state.device, state.tag, value, current);
+    const result = await this.#writer.write(state.device, state.tag, value, current, approval);
     if (result.readBack !== null) this.#record(state, result.readBack, 'good', result.ts);
     return result;
   }

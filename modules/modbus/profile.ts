@@ -77,7 +77,8 @@ export type Scaling = z.infer<typeof scalingSchema>;
 
 /**
  * What an authorised engineer may write to a tag (engineering units). Anything outside is refused before it
- * reaches the bus; `approval` asks for a second person (until approvals exist, the gateway refuses such writes).
+ * reaches the bus; `approval` asks for a second person: the gateway writes such a tag only with an approval naming
+ * two different people, which the console attaches when it performs an approved request (docs/api.md, Approvals).
  */
 export const writeRuleSchema = z
   .object({

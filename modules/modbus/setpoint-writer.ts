@@ -1,8 +1,12 @@
+import type { ApprovalStamp } from '../kernel/approvals.js';
 import { GatehouseError } from '../kernel/errors.js';
+import { createLog } from '../kernel/log.js';
 import type { ModbusBus } from './bus.js';
 import { decodeTag, encodeTag, registerCount } from './codec.js';
 import type { Device, Tag } from './profile.js';
 import { checkWrite } from './write-rule.js';
+
+const log = createLog('agent');
 
 export interface WriteResult {
   tag: string;
@@ -11,6 +15,8 @@ export interface WriteResult {
   readBack: number | boolean | null;
   outcome: 'confirmed' | 'mismatch' | 'unknown';
   ts: number;
+  /** The approval the write was let through with (tags whose rule asks for one). */
+  approval?: ApprovalStamp;
 }
 
 /**
@@ -27,13 +33,23 @@ export class SetpointWriter {
     private readonly now: () => number,
   ) {}
 
-  async write(device: Device, tag: Tag, value: number | boolean, current: number | boolean | null): Promise<WriteResult> {
+  async write(device: Device, tag: Tag, value: number | boolean, current: number | boolean | null, approval?: ApprovalStamp): Promise<WriteResult> {
     if (tag.write?.approval) {
-      // Deny by default: the profile asks for a second person, and nothing here can prove one approved.
-      throw new GatehouseError('forbidden', `Tag ${tag.name} needs a second person to approve each write; until approvals are set up it cannot be written.`, {
-        module: 'modbus',
-        tag: tag.name,
-      });
+      // Deny by default: the profile asks for a second person, and the gateway checks it itself, so a console that
+      // forgot to ask cannot write such a tag. The console attaches the approval when it performs an approved request.
+      if (!approval) {
+        throw new GatehouseError('forbidden', `Tag ${tag.name} needs a second person to approve each write; this write carries no approval (request one on the console).`, {
+          module: 'modbus',
+          tag: tag.name,
+        });
+      }
+      if (approval.requester === approval.approver) {
+        throw new GatehouseError('forbidden', `Tag ${tag.name} needs a second person to approve each write; approval ${approval.id} names ${approval.requester} twice.`, {
+          module: 'modbus',
+          tag: tag.name,
+        });
+      }
+      log.info('approved setpoint write', { tag: tag.name, value: String(value), approval: approval.id, requester: approval.requester, approver: approval.approver });
     }
     const lastWriteAt = this.#lastWriteAt.get(tag.name);
     checkWrite(tag, value, { current, ...(lastWriteAt !== undefined ? { lastWriteAt } : {}), now: this.now() });
@@ -58,7 +74,7 @@ export class SetpointWriter {
       readBack = null;
     }
     const outcome = readBack === null ? 'unknown' : matches(tag, value, readBack) ? 'confirmed' : sent ? 'mismatch' : 'unknown';
-    return { tag: tag.name, previous: current, requested: value, readBack, outcome, ts: this.now() };
+    return { tag: tag.name, previous: current, requested: value, readBack, outcome, ts: this.now(), ...(approval && tag.write?.approval ? { approval } : {}) };
   }
 }
 

@@ -47,6 +47,11 @@ export const siteTagSchema = z.object({
   range: z.object({ min: z.number(), max: z.number() }).optional(),
   /** Present when an engineer may write it, with the rule the gateway enforces. */
   write: writeRuleSchema.optional(),
+  /**
+   * Set (with `write`) when the gateway's own local policy refuses writes to the tag — read-only, or not among its
+   * modbusWritableTags: why, in a few words. The page then shows this instead of a write control.
+   */
+  writeBlocked: z.string().optional(),
   /** Derived by the gateway (run hours, starts) or its comm status; not a device register. */
   derived: z.boolean(),
 });

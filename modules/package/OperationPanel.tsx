@@ -6,6 +6,7 @@ import { useEffect, useRef } from 'react';
 import { Alert, Badge, Button, Code, Group, Paper, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle, IconCircleCheck, IconPlayerStop } from '@tabler/icons-react';
 import { ErrorAlert } from '../../console/web/src/components/ErrorAlert.js';
+import { ErrorOrApproval } from '../../console/web/src/approvals/NeedsApproval.js';
 import type { PackageOperationResult } from './contract.js';
 
 export interface Operation {
@@ -15,6 +16,8 @@ export interface Operation {
   output: string;
   result?: PackageOperationResult;
   error?: unknown;
+  /** The call as made, so a refusal for want of approval can offer to request it (approvals/NeedsApproval.tsx). */
+  call?: { hostId: string; action: string; params: Record<string, unknown> };
 }
 
 const stateBadge: Record<Operation['state'], { color: string; label: string }> = {
@@ -90,7 +93,12 @@ export function OperationPanel({ operation, onCancel, onClose }: { operation: Op
             </Text>
           </Alert>
         )}
-        {operation.state === 'failed' && <ErrorAlert error={operation.error} title="The operation failed" />}
+        {operation.state === 'failed' &&
+          (operation.call ? (
+            <ErrorOrApproval error={operation.error} {...operation.call} what={operation.title} title="The operation failed" />
+          ) : (
+            <ErrorAlert error={operation.error} title="The operation failed" />
+          ))}
       </Stack>
     </Paper>
   );

@@ -80,7 +80,7 @@ export default function PackagePage({ host }: ModulePageProps) {
     const id = Date.now();
     const update = (change: Partial<Operation> | ((op: Operation) => Partial<Operation>)) =>
       setOperation((op) => (op && op.id === id ? { ...op, ...(typeof change === 'function' ? change(op) : change) } : op));
-    setOperation({ id, title, state: 'running', output: '' });
+    setOperation({ id, title, state: 'running', output: '', call: { hostId: host.id, action: `package.${stream}`, params } });
     readModuleStream(host.id, 'package', stream, params, {
       signal: controller.signal,
       onText: (text) => update((op) => ({ output: (op.output + text).slice(-maxOutputChars) })),

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { Alert, Button, Code, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { ErrorAlert } from '../../console/web/src/components/ErrorAlert.js';
+import { ErrorOrApproval } from '../../console/web/src/approvals/NeedsApproval.js';
 import { formatDateTime } from '../../console/web/src/format.js';
 import type { PowerAction } from './contract.js';
 
@@ -30,6 +31,7 @@ export const actionWords: Record<PowerAction, { verb: string; noun: string; effe
 export function PowerDialog({
   request,
   hostName,
+  hostId,
   busy,
   error,
   onConfirm,
@@ -37,6 +39,8 @@ export function PowerDialog({
 }: {
   request: PowerRequest | null;
   hostName: string;
+  /** For a refusal that wants a second person: the host the request is for. */
+  hostId?: string;
   busy: boolean;
   error: unknown;
   onConfirm: (request: PowerRequest) => void;
@@ -71,7 +75,13 @@ export function PowerDialog({
               spellCheck={false}
               data-autofocus
             />
-            {error !== null && error !== undefined && <ErrorAlert error={error} title={`The ${words.noun} was not started`} />}
+            {error !== null &&
+              error !== undefined &&
+              (hostId ? (
+                <ErrorOrApproval error={error} hostId={hostId} action={`power.${request.action}`} params={{ when: request.when }} what={`${words.verb} ${hostName}`} title={`The ${words.noun} was not started`} />
+              ) : (
+                <ErrorAlert error={error} title={`The ${words.noun} was not started`} />
+              ))}
             <Group justify="flex-end">
               <Button variant="default" onClick={onClose} disabled={busy}>
                 Cancel

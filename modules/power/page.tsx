@@ -218,6 +218,7 @@ export default function PowerPage({ host }: ModulePageProps) {
       <PowerDialog
         request={request}
         hostName={host.name}
+        hostId={host.id}
         busy={act.isPending}
         error={act.error}
         onConfirm={(r) => act.mutate(r)}

@@ -174,6 +174,7 @@ export function TerminalPane({
             onClose={() => onClose(tab.key)}
             onReviewKey={onReviewKey}
             pinnedFingerprint={pinnedFingerprint}
+            {...(tab.viaSsh ? {} : { approvalFor: { hostId, unixUser: tab.unixUser } })}
           />
         )}
       </Box>

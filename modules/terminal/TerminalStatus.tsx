@@ -16,6 +16,7 @@ import {
 } from '@tabler/icons-react';
 import type { TerminalState } from './connection.js';
 import { RecordingBadge } from './RecordingBadge.js';
+import { NeedsApproval } from '../../console/web/src/approvals/NeedsApproval.js';
 
 export function StatusLine({ state, hostName, size }: { state: TerminalState; hostName: string; size: { cols: number; rows: number } }) {
   const who = `${state.unixUser}@${hostName}`;
@@ -175,6 +176,7 @@ export function Interruption({
   state,
   onReattach,
   onClose,
+  approvalFor,
   onReviewKey,
   pinnedFingerprint,
 }: {
@@ -186,7 +188,26 @@ export function Interruption({
   onReviewKey?: () => void;
   /** The SSH host key the console trusts, to set beside the one presented. */
   pinnedFingerprint?: string;
+  /** Where and as whom: a terminal that needs a second person's approval offers to request it. */
+  approvalFor?: { hostId: string; unixUser: string };
 }) {
+  if (state.phase === 'failed' && state.error?.code === 'approval-required' && approvalFor) {
+    return (
+      <Paper role="status" shadow="md" radius="md" p="sm" withBorder pos="absolute" top={12} left="50%" maw="calc(100% - 24px)" w={520} style={{ transform: 'translateX(-50%)', zIndex: 5 }} data-terminal-notice="approval-required">
+        <Stack gap="xs">
+          <NeedsApproval hostId={approvalFor.hostId} action="terminal.session" params={{ cols: 80, rows: 24, unixUser: approvalFor.unixUser }} what={`A terminal as ${approvalFor.unixUser}`} />
+          <Text size="xs" c="dimmed">
+            Once approved, open the terminal again: it opens once, within the time limit.
+          </Text>
+          <Group justify="flex-end">
+            <Button size="xs" variant="default" onClick={onClose}>
+              Close
+            </Button>
+          </Group>
+        </Stack>
+      </Paper>
+    );
+  }
   if (state.phase === 'failed' && state.error?.code === 'host-key-changed') {
     return <HostKeyChanged state={state} pinnedFingerprint={pinnedFingerprint} onReviewKey={onReviewKey} onClose={onClose} />;
   }

@@ -3,6 +3,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { Alert, Button, Checkbox, Code, Group, Modal, PasswordInput, Radio, Stack, Text, TextInput } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { ErrorAlert } from '../../console/web/src/components/ErrorAlert.js';
+import { ErrorOrApproval } from '../../console/web/src/approvals/NeedsApproval.js';
 import type { UserAccount } from './contract.js';
 import { formatDay } from './userLabels.js';
 
@@ -151,6 +152,7 @@ export function TypedConfirmDialog({
   submit,
   busy,
   error,
+  approval,
   onConfirm,
   onClose,
 }: {
@@ -163,6 +165,8 @@ export function TypedConfirmDialog({
   submit: string;
   busy: boolean;
   error: unknown;
+  /** The call being confirmed, so a refusal for want of approval offers to request it. */
+  approval?: { hostId: string; action: string; params: Record<string, unknown> };
   onConfirm: () => void;
   onClose: () => void;
 }) {
@@ -197,7 +201,13 @@ export function TypedConfirmDialog({
             spellCheck={false}
             data-autofocus
           />
-          {error !== null && error !== undefined && <ErrorAlert error={error} title={`Could not delete the ${what}`} />}
+          {error !== null &&
+            error !== undefined &&
+            (approval ? (
+              <ErrorOrApproval error={error} {...approval} what={title.replace(/\?$/, '')} title={`Could not delete the ${what}`} />
+            ) : (
+              <ErrorAlert error={error} title={`Could not delete the ${what}`} />
+            ))}
           <Actions busy={busy} onClose={onClose} submit={submit} color="red" disabled={!confirmed} />
         </Stack>
       </form>

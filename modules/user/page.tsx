@@ -292,6 +292,7 @@ export default function UserPage({ host }: ModulePageProps) {
         submit="Delete user"
         busy={change.isPending}
         error={change.error}
+        {...(target ? { approval: { hostId: host.id, action: 'user.delete', params: { name: target.name, removeHome } } } : {})}
         onClose={close}
         onConfirm={() =>
           target &&

@@ -49,7 +49,7 @@ describe('console accounts', () => {
     expect((await olga.get('/api/users')).status).toBe(403);
 
     const audit = await fleet.api.get('/api/audit?action=account.create');
-    expect(audit.body.entries.map((e: { detail: string }) => e.detail)).toContain('olga as plant-operator');
+    expect(audit.body.entries.map((e: { detail: string }) => e.detail)).toContain('olga with plant-operator on the whole fleet');
   });
 
   it('refuses hostile input with a code, and a name in use with 409', async () => {

@@ -90,7 +90,9 @@ describe.skipIf(!available.ok)(`package module on a real dnf/rpm host${available
 
   beforeAll(async () => {
     // The first run on a machine builds the rpm variant of the Debian root (about a minute).
-    host = await startManagedHost({ variant: 'rpm' });
+    // Removing and deleting need a second person by default (config `approvals`); test/integration/approvals.test.ts
+    // covers that. Here the module itself is under test.
+    host = await startManagedHost({ variant: 'rpm', consoleConfig: { approvals: { rules: [] } } });
     // As on an rpm distribution: no apt-get or dpkg-query for the agent to find (dpkg itself stays; nothing runs it).
     for (const program of ['/usr/bin/apt-get', '/usr/bin/dpkg-query']) {
       const hidden = await host.debian.exec(['mv', program, `${program}.hidden-by-test`]);

@@ -73,7 +73,9 @@ describe.skipIf(!available.ok)(`package module on a real apt/dpkg host${availabl
   }
 
   beforeAll(async () => {
-    host = await startManagedHost();
+    // Removing and deleting need a second person by default (config `approvals`); test/integration/approvals.test.ts
+    // covers that. Here the module itself is under test.
+    host = await startManagedHost({ consoleConfig: { approvals: { rules: [] } } });
     // Offline: only the test's own repositories.
     rmSync(join(host.debian.root, 'etc/apt/sources.list'), { force: true });
     for (const file of readdirSync(join(host.debian.root, 'etc/apt/sources.list.d'))) rmSync(join(host.debian.root, 'etc/apt/sources.list.d', file));

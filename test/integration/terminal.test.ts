@@ -90,7 +90,9 @@ async function finishedRecording(recordingId: string): Promise<any> {
 }
 
 beforeAll(async () => {
-  fleet = await startFleet({ name: 'term-host' });
+  // A root terminal on a field gateway needs a second person by default (config `approvals`, tested in
+  // approvals.test.ts); the field-gateway test below is about recording, so four eyes is off here.
+  fleet = await startFleet({ name: 'term-host', config: { approvals: { rules: [] } } });
   api = fleet.api;
   origin = new URL(fleet.console.url).origin;
 });

@@ -55,7 +55,9 @@ describe.skipIf(!available.ok)(`user and group modules on a real Debian host${av
   const passwdStatus = async (name: string) => (await inside(['passwd', '-S', name])).split(/\s+/)[1];
 
   beforeAll(async () => {
-    host = await startManagedHost();
+    // Removing and deleting need a second person by default (config `approvals`); test/integration/approvals.test.ts
+    // covers that. Here the module itself is under test.
+    host = await startManagedHost({ consoleConfig: { approvals: { rules: [] } } });
     keyDir = await mkdtemp(join(tmpdir(), 'gh-user-keys-'));
   }, 180_000);
 

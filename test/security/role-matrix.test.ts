@@ -4,7 +4,8 @@
  * Where the catalogue says the role holds the code, the call gets past the permission check (and is then refused
  * for its deliberately malformed parameters, so nothing on the host changes); where it does not, the answer is
  * 403 `forbidden`. Deny by default: a method the catalogue does not list, or a console permission without a probe
- * below, fails the suite.
+ * below, fails the suite. Then the same roles granted on a scope: on the host itself (in scope) the catalogue holds
+ * as on the whole fleet; on a host group the host is not in (out of scope) every call is 403 and the host is unseen.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { moduleContracts } from '../../modules/registry.js';
@@ -19,20 +20,28 @@ const password = 'a-long-enough-password-42';
 let fleet: Fleet;
 let catalogue: PermissionCatalogue;
 const clients = new Map<RoleId, ApiClient>();
+/** Each role granted on the host alone, and on a host group the host is not in. */
+const inScope = new Map<RoleId, ApiClient>();
+const outOfScope = new Map<RoleId, ApiClient>();
+
+async function person(username: string, body: Record<string, unknown>): Promise<ApiClient> {
+  const created = await fleet.api.post('/api/users', { username, password, ...body });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  const client = new ApiClient(fleet.console.url);
+  await client.login(username, password);
+  return client;
+}
 
 beforeAll(async () => {
   fleet = await startFleet();
   catalogue = (await fleet.api.get<PermissionCatalogue>('/api/permissions')).body;
   clients.set('administrator', fleet.api);
   for (const role of roleIds) {
-    if (role === 'administrator') continue;
-    const created = await fleet.api.post('/api/users', { username: `as-${role}`, password, role });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const client = new ApiClient(fleet.console.url);
-    await client.login(`as-${role}`, password);
-    clients.set(role, client);
+    if (role !== 'administrator') clients.set(role, await person(`as-${role}`, { role }));
+    inScope.set(role, await person(`here-${role}`, { grants: [{ role, scope: { kind: 'host', hostId: fleet.hostId } }] }));
+    outOfScope.set(role, await person(`elsewhere-${role}`, { grants: [{ role, scope: { kind: 'group', tag: 'elsewhere' } }] }));
   }
-}, 60_000);
+}, 90_000);
 
 afterAll(async () => {
   await fleet?.stop();
@@ -94,6 +103,49 @@ describe('the role matrix, from the catalogue', () => {
       }
     }
   }, 60_000);
+
+  it('module methods on a scope: granted on the host, as the catalogue says; granted elsewhere, 403 for all', async () => {
+    let calls = 0;
+    for (const contract of moduleContracts) {
+      for (const [name, spec] of Object.entries(contract.methods)) {
+        for (const role of roleIds) {
+          const here = await inScope.get(role)!.call(fleet.hostId, contract.name, name, malformed);
+          expect(here.status, `${role} on the host: ${contract.name}.${name}: ${JSON.stringify(here.body)}`).toBe(holds(role, spec.permission) ? 400 : 403);
+          const away = await outOfScope.get(role)!.call(fleet.hostId, contract.name, name, malformed);
+          expect(away.status, `${role} elsewhere: ${contract.name}.${name}`).toBe(403);
+          expect(away.body).toMatchObject({ error: { code: 'forbidden' } });
+          calls += 2;
+        }
+      }
+    }
+    expect(calls).toBeGreaterThan(200);
+  }, 180_000);
+
+  it('download streams on a scope: the same', async () => {
+    for (const contract of moduleContracts) {
+      for (const [name, spec] of Object.entries(contract.streams)) {
+        if (spec.direction !== 'download') continue;
+        for (const role of roleIds) {
+          const path = `/api/hosts/${fleet.hostId}/streams/${contract.name}/${name}?params=${malformed}`;
+          expect((await inScope.get(role)!.request('POST', path, {})).status, `${role} on the host ${contract.name}.${name}`).toBe(holds(role, spec.permission) ? 400 : 403);
+          expect((await outOfScope.get(role)!.request('POST', path, {})).status, `${role} elsewhere ${contract.name}.${name}`).toBe(403);
+        }
+      }
+    }
+  }, 60_000);
+
+  it('a host out of scope is not listed, not shown and not changed', async () => {
+    for (const role of roleIds) {
+      const here = inScope.get(role)!;
+      const away = outOfScope.get(role)!;
+      expect(((await here.get<Array<{ id: string }>>('/api/hosts')).body).map((h) => h.id), role).toEqual([fleet.hostId]);
+      expect((await away.get<unknown[]>('/api/hosts')).body, role).toEqual([]);
+      expect((await away.get(`/api/hosts/${fleet.hostId}`)).status, role).toBe(403);
+      expect((await away.request('PATCH', `/api/hosts/${fleet.hostId}`, malformed)).status, role).toBe(holds(role, 'host.manage') ? 400 : 403);
+      expect((await away.request('PATCH', `/api/hosts/${fleet.hostId}`, { name: 'renamed' })).status, role).toBe(403);
+      expect((await here.request('PATCH', `/api/hosts/${fleet.hostId}`, malformed)).status, role).toBe(holds(role, 'host.manage') ? 400 : 403);
+    }
+  });
 
   it('console permissions: each route answers its holders and refuses the rest with 403', async () => {
     for (const [code, probe] of Object.entries(consoleProbes)) {

@@ -72,10 +72,13 @@ export interface ConsoleOptions {
   tls?: boolean;
   dataDir?: string;
   port?: number;
+  /** DATA/console.json, written before the console starts (e.g. `{ approvals: { rules: [] } }`). */
+  config?: Record<string, unknown>;
 }
 
 export async function startTestConsole(options: ConsoleOptions = {}): Promise<TestConsole> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'gh-console-')));
+  if (options.config) await writeFile(join(dataDir, 'console.json'), JSON.stringify(options.config, null, 2));
   const args = [consoleCli, '--data', dataDir, '--port', String(options.port ?? 0), '--host', '127.0.0.1'];
   if (options.tls) args.push('--tls', 'self-signed');
   const proc = startProcess(args, { GATEHOUSE_ADMIN_PASSWORD: adminPassword });

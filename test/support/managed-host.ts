@@ -27,11 +27,11 @@ export interface ManagedHost {
  * Boot the Debian host and a console, install the agent over SSH, and wait until it is online. About 5 s.
  * `variant` boots a root with more packages (scripts/debian-root.mjs), built on first use (about a minute).
  */
-export async function startManagedHost(options: { name?: string; variant?: 'rpm' } = {}): Promise<ManagedHost> {
+export async function startManagedHost(options: { name?: string; variant?: 'rpm'; consoleConfig?: Record<string, unknown> } = {}): Promise<ManagedHost> {
   const rootPassword = `pw-${randomBytes(9).toString('hex')}`;
   const [debian, consoleUnderTest] = await Promise.all([
     bootDebianHost({ rootPassword, name: options.name, variant: options.variant }),
-    startTestConsole(),
+    startTestConsole(options.consoleConfig ? { config: options.consoleConfig } : {}),
   ]);
   const stop = async () => {
     await Promise.all([debian.stop(), consoleUnderTest.stop()]);

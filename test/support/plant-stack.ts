@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { ApiClient } from './client.js';
-import { repoRoot, runEnroll, startAgent, startTestConsole, waitFor, type TestConsole, type TestProcess } from './console.js';
+import { repoRoot, runEnroll, startAgent, startTestConsole, waitFor, writePolicy, type TestConsole, type TestProcess } from './console.js';
 import { waitUntilOnline } from './fleet.js';
 import { startPlantSim, type TestPlantSim } from './plant-sim.js';
 import { startSerialPair, type SerialPair } from './serial-pair.js';
@@ -43,6 +43,8 @@ export interface PlantStackOptions {
   faults?: string[];
   /** The console's DATA/console.json (e.g. `notifications`), written before it starts. */
   consoleConfig?: Record<string, unknown>;
+  /** The gateway's local policy (DATA/policy.json), written before the agent starts. */
+  agentPolicy?: unknown;
 }
 
 export interface SiteTagRow {
@@ -145,6 +147,7 @@ export async function startPlantStack(options: PlantStackOptions = {}): Promise<
     const enrolled = await runEnroll(agentConsoleUrl, await api.enrollmentToken({ autoApprove: true }), agentDataDir, 'demo-gateway');
     if (enrolled.code !== 0) throw new Error(`enroll failed: ${enrolled.output}`);
     const { hostId } = JSON.parse(await readFile(join(agentDataDir, 'identity.json'), 'utf8')) as { hostId: string };
+    if (options.agentPolicy !== undefined) await writePolicy(agentDataDir, options.agentPolicy);
     const agentProcess = startAgent(agentDataDir);
     cleanups.push(() => agentProcess.stop());
     await waitUntilOnline(api, hostId);

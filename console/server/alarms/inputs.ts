@@ -1,16 +1,16 @@
 /**
  * What the alarm engine is fed, from every corner of the console: gateway telemetry as it is stored, host metrics
  * as agents push them (named `cpu.percent`, `memory.used.percent`, …), heartbeats of connected agents, failed
- * terminal recordings, failed logins (a count over 10 minutes), the audit chain's check (at start and daily) and
- * drift from approved baselines (every `driftEveryMs`, for hosts a drift rule covers). Each source plugs in here
- * and nowhere else.
+ * terminal recordings, failed logins (a count over 10 minutes), logins outside the working hours, the audit chain's
+ * check (at start and daily) and drift from approved baselines (every `driftEveryMs`, for hosts a drift rule
+ * covers). Each source plugs in here and nowhere else.
  */
 import type { MetricsSample } from '../../../modules/kernel/metrics-sample.js';
 import { consoleConditionTags, consoleHostId, consoleMetrics, type AlarmRule } from '../../../modules/kernel/alarm-rules.js';
 import type { TagSample } from '../../../modules/kernel/telemetry.js';
 import type { AgentHub } from '../agents/hub.js';
 import type { Baselines } from '../drift/baselines.js';
-import type { ConsoleEvents, LoginFailure } from '../events.js';
+import type { ConsoleEvents, LoginFailure, OffHoursLogin } from '../events.js';
 import type { HostDirectory } from '../hosts.js';
 import { log } from '../log.js';
 import type { Caller } from '../relay.js';
@@ -100,6 +100,15 @@ export async function connectAlarmInputs(options: AlarmInputOptions): Promise<()
     loginFailures.push(now());
     feedLoginFailures();
   };
+  // A login outside the working hours is an event like a failed recording: raised and cleared at once.
+  const onOffHoursLogin = (login: OffHoursLogin) => {
+    const ts = Number.isFinite(Date.parse(login.at)) ? Date.parse(login.at) : now();
+    const tag = consoleConditionTags['login-off-hours'];
+    feed(consoleHostId, [
+      { tag, ts, value: true, quality: 'good' },
+      { tag, ts: ts + 1, value: false, quality: 'good' },
+    ]);
+  };
   const checkAuditChain = async () => {
     try {
       const result = await storage.verifyAudit();
@@ -130,6 +139,7 @@ export async function connectAlarmInputs(options: AlarmInputOptions): Promise<()
   hub.on('online', onOnline);
   events.on('recording-failed', onRecordingFailed);
   events.on('login-failed', onLoginFailed);
+  events.on('login-off-hours', onOffHoursLogin);
   // Every agent host known gets a heartbeat now: one that never comes back after a console restart still alarms.
   for (const host of await options.hosts.list()) if (host.connection === 'agent' && host.state === 'approved') heartbeat(host.id);
   const heartbeats = setInterval(() => {
@@ -148,6 +158,7 @@ export async function connectAlarmInputs(options: AlarmInputOptions): Promise<()
     hub.off('online', onOnline);
     events.off('recording-failed', onRecordingFailed);
     events.off('login-failed', onLoginFailed);
+    events.off('login-off-hours', onOffHoursLogin);
     clearInterval(heartbeats);
     clearInterval(auditTimer);
     clearInterval(driftTimer);

@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import type { Alarm, AlarmState, AlarmTransition } from '../../../modules/kernel/alarm-model.js';
 import { alarmPriorities } from '../../../modules/kernel/alarm-model.js';
 import type { AcknowledgeManyResult, AlarmDetail, AlarmRuleView, MaintenanceWindow } from '../../../modules/kernel/alarm-api.js';
-import { alarmRuleSchema, consoleHostId, consoleMetrics, type AlarmRule, type AlarmRuleInput } from '../../../modules/kernel/alarm-rules.js';
+import { alarmRuleSchema, consoleConditionTags, consoleHostId, consoleMetrics, type AlarmRule, type AlarmRuleInput } from '../../../modules/kernel/alarm-rules.js';
 import { GatehouseError } from '../../../modules/kernel/errors.js';
 import type { AuditTrail } from '../audit.js';
 import { log } from '../log.js';
@@ -49,6 +49,15 @@ export const builtInRules: AlarmRuleInput[] = [
     deadband: 10,
     priority: 'high',
     message: 'Many failed logins in 10 minutes: someone may be guessing passwords',
+    target: { hostId: consoleHostId },
+  },
+  {
+    id: 'login-off-hours',
+    type: 'digital',
+    tag: consoleConditionTags['login-off-hours'],
+    alarmWhen: true,
+    priority: 'medium',
+    message: 'Someone logged in outside the working hours',
     target: { hostId: consoleHostId },
   },
 ];

@@ -48,6 +48,21 @@ describe('LoginRateLimiter', () => {
     expect(limiter.check('alice', '192.0.2.1').allowed).toBe(false);
   });
 
+  it('counts attempts in flight, so a burst sent in parallel cannot all pass the check', () => {
+    const time = clock();
+    const limiter = new LoginRateLimiter({ now: time.now });
+    const allowed = Array.from({ length: 20 }, () => limiter.check('alice', '192.0.2.1').allowed).filter(Boolean);
+    expect(allowed).toHaveLength(5);
+    expect(limiter.check('alice', '192.0.2.9')).toEqual({ allowed: false, retryAfterSeconds: 1 });
+    limiter.succeed('alice', '192.0.2.1');
+    expect(limiter.check('alice', '192.0.2.1').allowed).toBe(true);
+    // An attempt whose outcome never comes (the caller threw) stops counting after a while.
+    for (let i = 0; i < 5; i += 1) limiter.check('bob', `198.51.100.${i}`);
+    expect(limiter.check('bob', '198.51.100.9').allowed).toBe(false);
+    time.advance(10_001);
+    expect(limiter.check('bob', '198.51.100.9').allowed).toBe(true);
+  });
+
   it('takes its limits from options', () => {
     const limiter = new LoginRateLimiter({ now: clock().now, account: { maxFailures: 2, windowMs: MINUTE } });
     limiter.fail('alice', 'a');

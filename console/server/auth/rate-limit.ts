@@ -22,6 +22,11 @@ export interface SlidingWindowOptions {
 }
 
 const DEFAULT_MAX_KEYS = 10_000;
+/**
+ * How long a reserved attempt counts while its outcome is unknown. A password check takes well under a second;
+ * past this the attempt is taken as abandoned (its caller threw, or went on to a second step) and stops counting.
+ */
+const PENDING_MS = 10_000;
 const FIFTEEN_MINUTES_MS = 15 * 60 * 1000;
 
 /**
@@ -36,6 +41,8 @@ export class SlidingWindowLimiter {
   readonly #now: () => number;
   /** Failure times per key, oldest first, at most maxFailures of them (older ones can no longer matter). */
   readonly #failures = new Map<string, number[]>();
+  /** Start times of attempts in flight (reserve(), not yet failed or released), oldest first. */
+  readonly #pending = new Map<string, number[]>();
 
   constructor(options: SlidingWindowOptions) {
     this.#maxFailures = options.maxFailures;
@@ -53,13 +60,41 @@ export class SlidingWindowLimiter {
   check(key: string): RateLimitDecision {
     const now = this.#now();
     const times = this.#live(key, now);
-    if (times.length < this.#maxFailures) return { allowed: true, retryAfterSeconds: 0 };
+    const inFlight = this.#livePending(key, now);
+    if (times.length + inFlight < this.#maxFailures) return { allowed: true, retryAfterSeconds: 0 };
+    // Full only with attempts still in flight: one of them may yet succeed, or fail and fill it for the window.
+    if (times.length < this.#maxFailures) return { allowed: false, retryAfterSeconds: 1 };
     const freedAt = times[times.length - this.#maxFailures]! + this.#windowMs;
     return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((freedAt - now) / 1000)) };
   }
 
+  /**
+   * Count an attempt that check() allowed as in flight, so that attempts checked while it runs see it: without
+   * this, a burst sent in parallel all passes check() before the first failure is recorded.
+   */
+  reserve(key: string): void {
+    const now = this.#now();
+    const times = this.#pending.get(key) ?? [];
+    times.push(now);
+    this.#pending.delete(key);
+    this.#pending.set(key, times);
+    // Bounded like the failures: the stalest reservations go first.
+    for (const stale of this.#pending.keys()) {
+      if (this.#pending.size <= this.#maxKeys) break;
+      this.#pending.delete(stale);
+    }
+  }
+
+  /** An attempt in flight ended without failing. */
+  release(key: string): void {
+    const times = this.#pending.get(key);
+    times?.shift();
+    if (times?.length === 0) this.#pending.delete(key);
+  }
+
   /** Record a failed attempt. Call it only for attempts check() allowed, or a locked key stays locked forever. */
   fail(key: string): void {
+    this.release(key);
     const now = this.#now();
     const times = this.#live(key, now);
     times.push(now);
@@ -70,9 +105,18 @@ export class SlidingWindowLimiter {
     this.#evict(now);
   }
 
-  /** Forget the key's failures. */
+  /** Forget the key's failures (and its attempts in flight). */
   succeed(key: string): void {
     this.#failures.delete(key);
+    this.#pending.delete(key);
+  }
+
+  #livePending(key: string, now: number): number {
+    const times = this.#pending.get(key);
+    if (times === undefined) return 0;
+    while (times.length > 0 && times[0]! <= now - PENDING_MS) times.shift();
+    if (times.length === 0) this.#pending.delete(key);
+    return times.length;
   }
 
   /** The key's failures still inside the window; drops the key when none are. */
@@ -116,14 +160,29 @@ export class LoginRateLimiter {
     this.#addresses = new SlidingWindowLimiter({ maxFailures: 20, windowMs: FIFTEEN_MINUTES_MS, ...options.address, maxKeys, now });
   }
 
-  /** Whether a login for `username` from `address` may be tried now; check before verifying the password. */
+  /**
+   * Whether a login for `username` from `address` may be tried now; check before verifying the password. An allowed
+   * attempt counts as in flight until fail() or succeed(), so parallel guesses cannot all pass the check at once.
+   */
   check(username: string, address: string): RateLimitDecision {
     const byAccount = this.#accounts.check(accountKey(username));
     const byAddress = this.#addresses.check(addressKey(address));
-    return {
-      allowed: byAccount.allowed && byAddress.allowed,
-      retryAfterSeconds: Math.max(byAccount.retryAfterSeconds, byAddress.retryAfterSeconds),
-    };
+    const allowed = byAccount.allowed && byAddress.allowed;
+    if (allowed) {
+      this.#accounts.reserve(accountKey(username));
+      this.#addresses.reserve(addressKey(address));
+    }
+    return { allowed, retryAfterSeconds: Math.max(byAccount.retryAfterSeconds, byAddress.retryAfterSeconds) };
+  }
+
+  /**
+   * The attempt checked for `username` from `address` ended with neither verdict: the password was right and a
+   * second factor follows, which is checked (and counted) on its own. Only stops it counting as in flight; the
+   * account's failures stay until the whole login succeeds.
+   */
+  release(username: string, address: string): void {
+    this.#accounts.release(accountKey(username));
+    this.#addresses.release(addressKey(address));
   }
 
   fail(username: string, address: string): void {
@@ -132,11 +191,13 @@ export class LoginRateLimiter {
   }
 
   /**
-   * Clears the account's failures only. The address keeps its count: otherwise an attacker holding one valid
-   * account could reset their address between guesses at everyone else's.
+   * Clears the account's failures only. The address keeps its count (given the address, only this attempt stops
+   * being in flight): otherwise an attacker holding one valid account could reset their address between guesses
+   * at everyone else's.
    */
-  succeed(username: string): void {
+  succeed(username: string, address?: string): void {
     this.#accounts.succeed(accountKey(username));
+    if (address !== undefined) this.#addresses.release(addressKey(address));
   }
 }
 

@@ -4,12 +4,15 @@
  * through, and the routes behind them do not read `session` (the session routes have their own gate, which refuses tokens).
  */
 import type { HttpBindings } from '@hono/node-server';
+import type { Access } from '../access/access.js';
 import type { SessionRecord, UserRecord } from '../storage/types.js';
 
 export interface AppEnv {
   Bindings: HttpBindings;
   Variables: {
     user: UserRecord;
+    /** What this request may do where: the person's grants, or the API token's. */
+    access: Access;
     session: SessionRecord;
     /** The client's address as seen by this server. */
     address: string;

@@ -3,6 +3,8 @@
  * whose Origin is not this console's own is refused, whatever cookie it carries.
  */
 import type { MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { SESSION_COOKIE_NAME } from '../auth/sessions.js';
 import type { AppEnv } from './env.js';
 import { problemResponse } from './problems.js';
 
@@ -27,6 +29,11 @@ export function originCheck(policy: OriginPolicy): MiddlewareHandler<AppEnv> {
     // the request is cross-site is refused even without an Origin.
     if (origin === undefined) {
       if (fetchSite === 'cross-site') return problemResponse(c, 'forbidden', 'cross-site request refused');
+      // The session cookie is a browser's credential, and browsers send Origin on these methods; a request that
+      // carries the cookie without one did not come from a page of ours, so it cannot act for the session.
+      if (getCookie(c, SESSION_COOKIE_NAME) !== undefined) {
+        return problemResponse(c, 'forbidden', 'a request with a session cookie must carry an Origin header');
+      }
       return next();
     }
     if (!originAllowed(origin, new URL(c.req.url).origin, policy)) {

@@ -14,6 +14,8 @@ const statusOf: Record<ProblemCode, ContentfulStatusCode> = {
   unauthorized: 401,
   forbidden: 403,
   'policy-denied': 403,
+  // 428 Precondition Required: the request is well-formed and allowed, but needs an approval first.
+  'approval-required': 428,
   'not-found': 404,
   exists: 409,
   conflict: 409,

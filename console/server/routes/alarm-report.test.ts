@@ -1,3 +1,4 @@
+import { AccessControl } from '../access/service.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,12 +29,14 @@ async function appAs(role: RoleId): Promise<Hono<AppEnv>> {
   await migrateToLatest(db);
   cleanups.push(() => db.destroy());
   const user: UserRecord = { id: 'u1', username: 'ana', role, passwordHash: '', createdAt: '', disabled: false };
+  const access = new AccessControl(db);
   const app = new Hono<AppEnv>();
   app.use('*', async (c, next) => {
     c.set('user', user);
+    c.set('access', access.forGrants([{ role, scope: { kind: 'fleet' } }]));
     return next();
   });
-  app.route('/api/alarm-report', alarmReportRoutes({ storage: { db } } as unknown as Services));
+  app.route('/api/alarm-report', alarmReportRoutes({ storage: { db }, access } as unknown as Services));
   app.onError((err, c) => (err instanceof GatehouseError ? errorResponse(c, err) : c.json({ error: { code: 'internal-error', message: err.message } }, 500)));
   return app;
 }

@@ -8,6 +8,8 @@ import { alarmReportQuerySchema } from '../../../modules/kernel/alarm-report.js'
 import { GatehouseError } from '../../../modules/kernel/errors.js';
 import { computeAlarmReport } from '../alarms/report.js';
 import { requireAction } from '../http/auth.js';
+import { mustMay } from '../http/caller.js';
+import { fleetPlace } from '../access/access.js';
 import type { AppEnv } from '../http/env.js';
 import type { Services } from '../services.js';
 
@@ -34,6 +36,8 @@ export function alarmReportRoutes(services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/', requireAction('alarm.read'), async (c) => {
     const period = reportPeriod(c.req.query());
+    // A site's report needs alarm.read there; the whole fleet's needs it on the whole fleet.
+    mustMay(c, 'alarm.read', period.siteId === undefined ? fleetPlace : services.access.sitePlace(period.siteId), period.siteId === undefined ? 'the whole fleet' : `site ${period.siteId}`);
     return c.json(await computeAlarmReport(services.storage.db, period));
   });
   return app;

@@ -2,6 +2,7 @@
  * The audit log's HTTP face: search filters on the list, and the CSV and JSON lines exports (quoting, the formula
  * guard, one parseable entry per line in chain order, filters applied, audit.read required).
  */
+import { AccessControl } from '../access/service.js';
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
 import { auditEntryHash } from '../storage/kysely-storage.js';
@@ -23,13 +24,15 @@ async function serve(role: RoleId = 'auditor') {
   await storage.migrate();
   cleanups.push(() => storage.close());
   const audit = new AuditTrail(storage);
+  const access = new AccessControl(storage.db);
   const app = new Hono<AppEnv>();
   app.use('*', async (c, next) => {
     c.set('user', { id: 'u1', username: 'ana', role } as UserRecord);
+    c.set('access', access.forGrants([{ role, scope: { kind: 'fleet' } }]));
     c.set('address', '10.0.0.7');
     await next();
   });
-  app.route('/api/audit', auditRoutes({ storage, audit } as unknown as Services));
+  app.route('/api/audit', auditRoutes({ storage, audit, access, hosts: { list: async () => [] } } as unknown as Services));
   return { app, storage, audit };
 }
 

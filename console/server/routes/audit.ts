@@ -9,6 +9,7 @@ import { auditFilterSchema, type AuditFilter } from '../../../modules/kernel/aud
 import { auditCsv, auditJsonLines, type AuditExportFilter } from '../audit-export/export.js';
 import type { AppEnv } from '../http/env.js';
 import { requireAction } from '../http/auth.js';
+import { hostsAllowing } from '../access/readable-hosts.js';
 import { problemResponse } from '../http/problems.js';
 import { log } from '../log.js';
 import type { Services } from '../services.js';
@@ -46,7 +47,8 @@ export function auditRoutes(services: Services): Hono<AppEnv> {
     const parsed = parseQuery(c, pageQuery);
     if (!parsed.ok) return parsed.response;
     const q = parsed.value;
-    const entries = await services.storage.queryAudit({ ...storageFilter(q), limit: q.limit });
+    const hostIds = await hostsAllowing(c.get('access'), 'audit.read', services.access, services.hosts);
+    const entries = await services.storage.queryAudit({ ...storageFilter(q), hostIds, limit: q.limit });
     const last = entries.at(-1);
     return c.json({ entries, nextBefore: entries.length === q.limit && last ? last.id : null });
   });
@@ -56,7 +58,7 @@ export function auditRoutes(services: Services): Hono<AppEnv> {
     app.get(`/export.${extension}`, requireAction('audit.read'), async (c) => {
       const parsed = parseQuery(c, exportQuery);
       if (!parsed.ok) return parsed.response;
-      const filter = storageFilter(parsed.value);
+      const filter = { ...storageFilter(parsed.value), hostIds: await hostsAllowing(c.get('access'), 'audit.read', services.access, services.hosts) };
       // Who took a copy of the log, and of which part, is itself worth keeping.
       await services.audit.record({
         user: c.get('user').username,

@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../http/env.js';
-import { requireAction, clientAddress } from '../http/auth.js';
+import { requireFleetAction, clientAddress } from '../http/auth.js';
 import { readJson } from '../http/json-body.js';
 import { createTokenRequest, enrollRequest } from '../enrollment.js';
 import type { Services } from '../services.js';
@@ -12,7 +12,7 @@ import type { EnrollmentTokenView, IssuedEnrollmentToken } from '../../../module
 export function enrollmentTokenRoutes(services: Services): Hono<AppEnv> {
   const { enrollment, storage, audit } = services;
   const app = new Hono<AppEnv>();
-  app.use('*', requireAction('enrollment.manage'));
+  app.use('*', requireFleetAction('enrollment.manage'));
 
   app.post('/', async (c) => {
     const request = await readJson(c, createTokenRequest);

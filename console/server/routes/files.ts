@@ -3,6 +3,7 @@
  * read only as fast as the agent grants credit (upload), and the agent reads its disk only as fast as the
  * browser takes bytes (download).
  */
+import { callerOf } from '../http/caller.js';
 import { Hono } from 'hono';
 import { GatehouseError } from '../../../modules/kernel/errors.js';
 import type { AppEnv } from '../http/env.js';
@@ -16,7 +17,7 @@ export function fileRoutes(services: Services): Hono<AppEnv> {
   app.get('/:id/files/download', async (c) => {
     const path = c.req.query('path');
     if (!path) return problemResponse(c, 'invalid-params', 'path: give the absolute path of the file to download');
-    const caller = { user: c.get('user'), address: c.get('address') };
+    const caller = callerOf(c);
     const stat = (await relay.call(caller, c.req.param('id'), 'file', 'stat', { path })) as { type: string; size: number; name: string };
     if (stat.type === 'directory') return problemResponse(c, 'is-a-directory', `${path} is a directory`);
     const channel = await relay.open(caller, c.req.param('id'), 'file', 'download', { path });
@@ -58,7 +59,7 @@ export function fileRoutes(services: Services): Hono<AppEnv> {
     const directory = c.req.query('directory');
     const name = c.req.query('name');
     const overwrite = c.req.query('overwrite') === '1' || c.req.query('overwrite') === 'true';
-    const caller = { user: c.get('user'), address: c.get('address') };
+    const caller = callerOf(c);
     const channel = await relay.open(caller, c.req.param('id'), 'file', 'upload', { directory, name, overwrite });
     const body = c.req.raw.body;
     try {

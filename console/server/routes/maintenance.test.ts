@@ -1,3 +1,4 @@
+import { AccessControl } from '../access/service.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,13 +27,15 @@ async function serve(role: RoleId) {
   cleanups.push(() => storage.close());
   const maintenance = new MaintenanceWindows({ db: storage.db, audit: new AuditTrail(storage) });
   await maintenance.start();
+  const access = new AccessControl(storage.db);
   const app = new Hono<AppEnv>();
   app.use('*', async (c, next) => {
     c.set('user', { id: 'u1', username: 'ana', role } as UserRecord);
+    c.set('access', access.forGrants([{ role, scope: { kind: 'fleet' } }]));
     c.set('address', '10.0.0.7');
     await next();
   });
-  app.route('/api/maintenance-windows', maintenanceRoutes({ maintenance } as unknown as Services));
+  app.route('/api/maintenance-windows', maintenanceRoutes({ maintenance, access } as unknown as Services));
   app.onError((err, c) => (err instanceof GatehouseError ? errorResponse(c, err) : c.json({ error: { code: 'internal-error', message: err.message } }, 500)));
   const post = (path: string, body: unknown) =>
     app.request(`/api/maintenance-windows${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });

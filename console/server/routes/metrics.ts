@@ -1,25 +1,22 @@
 /**
- * Metrics history for charts and the fleet overview. Reading figures needs the role's `metrics.read`, the
- * same code that guards `metrics.snapshot` on the agent.
+ * Metrics history for charts and the fleet overview. Reading figures needs `metrics.read` on the host, the
+ * same code that guards `metrics.snapshot` on the agent; the fleet overview holds the hosts where it is allowed.
  */
 import { Hono, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
-import { contract } from '../../../modules/metrics/contract.js';
+import type { contract } from '../../../modules/metrics/contract.js';
 import { metricRanges, metricSeries, type MetricSeries } from '../../../modules/metrics/series.js';
 import { GatehouseError } from '../../../modules/kernel/errors.js';
 import type { AppEnv } from '../http/env.js';
 import { problemResponse } from '../http/problems.js';
-import { roleAllows } from '../roles.js';
+import { mustMay } from '../http/caller.js';
 import type { Services } from '../services.js';
 
 const readPermission = 'metrics.read' satisfies keyof typeof contract.permissions;
 
 function requireMetricsRead(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const role = c.get('user').role;
-    if (!roleAllows(role, readPermission, contract.permissions[readPermission].risk)) {
-      return problemResponse(c, 'forbidden', `your role (${role}) does not allow ${readPermission}`);
-    }
+    if (!c.get('access').mayAnywhere(readPermission)) return problemResponse(c, 'forbidden', `your grants do not allow ${readPermission}`);
     return next();
   };
 }
@@ -54,6 +51,7 @@ export function hostMetricsRoutes(services: Services): Hono<AppEnv> {
       throw new GatehouseError('invalid-params', `${String(issue?.path[0] ?? 'query')}: ${issue?.message ?? 'invalid'}`);
     }
     const host = await services.hosts.get(c.req.param('id'));
+    mustMay(c, readPermission, services.access.hostPlace(host.id), host.name);
     const history = await services.metrics.history(host.id, parsed.data.range, parsed.data.series);
     const latest = await services.metrics.latest(host.id);
     return c.json({ ...history, latest: latest?.sample ?? null });
@@ -64,6 +62,10 @@ export function hostMetricsRoutes(services: Services): Hono<AppEnv> {
 /** `/api/fleet/metrics`: every host's latest figures, worst first. */
 export function fleetMetricsRoutes(services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.get('/metrics', requireMetricsRead(), async (c) => c.json({ hosts: await services.metrics.fleet() }));
+  app.get('/metrics', requireMetricsRead(), async (c) => {
+    const held = c.get('access');
+    const hosts = await services.metrics.fleet();
+    return c.json({ hosts: hosts.filter((host) => held.may(readPermission, services.access.hostPlace(host.hostId))) });
+  });
   return app;
 }

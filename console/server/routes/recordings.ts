@@ -6,11 +6,13 @@ import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { Readable } from 'node:stream';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { GatehouseError, problemFromSystemError } from '../../../modules/kernel/errors.js';
 import type { AppEnv } from '../http/env.js';
 import { requireAction } from '../http/auth.js';
+import { mustMay } from '../http/caller.js';
+import { hostsAllowing } from '../access/readable-hosts.js';
 import { problemResponse } from '../http/problems.js';
 import type { Services } from '../services.js';
 import type { RecordingRecord } from '../storage/types.js';
@@ -42,15 +44,23 @@ export function recordingRoutes(services: Services): Hono<AppEnv> {
       return problemResponse(c, 'invalid-params', `${issue?.path.join('.')}: ${issue?.message}`);
     }
     const q = parsed.data;
-    const recordings = await storage.listRecordings({ limit: q.limit, before: q.before, user: q.user || undefined, hostId: q.host || undefined });
+    const hostIds = await hostsAllowing(c.get('access'), 'audit.read', services.access, services.hosts);
+    const recordings = await storage.listRecordings({ limit: q.limit, before: q.before, user: q.user || undefined, hostId: q.host || undefined, hostIds });
     const last = recordings.at(-1);
     return c.json({ recordings: recordings.map(view), nextBefore: recordings.length === q.limit && last ? last.id : null });
   });
 
-  app.get('/:id', async (c) => c.json(view(await findRecording(services, c.req.param('id')))));
+  /** A recording is read where its host is. */
+  const readable = async (c: Context<AppEnv>, id: string) => {
+    const record = await findRecording(services, id);
+    mustMay(c, 'audit.read', services.access.hostPlace(record.hostId), `host ${record.hostName}`);
+    return record;
+  };
+
+  app.get('/:id', async (c) => c.json(view(await readable(c, c.req.param('id')))));
 
   app.get('/:id/cast', async (c) => {
-    const record = await findRecording(services, c.req.param('id'));
+    const record = await readable(c, c.req.param('id'));
     const file = await castFile(services.dataDir, record);
     // What a session showed can be as sensitive as what it did: watching one is audited too.
     await audit.record({

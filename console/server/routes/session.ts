@@ -17,9 +17,11 @@ import {
 } from '../auth/sessions.js';
 import type { Services } from '../services.js';
 import type { UserRecord } from '../storage/types.js';
-import { permissionsOf } from '../permissions.js';
+import type { Access } from '../access/access.js';
 import { terminalUsersOf } from '../roles.js';
 import type { SessionUser } from '../../../modules/kernel/console-api.js';
+import { isOffHours } from '../auth/login-hours.js';
+import { secondFactorRoutes, type StartSession } from './second-factor.js';
 
 const loginRequest = z.object({
   username: z.string().min(1).max(128),
@@ -34,13 +36,16 @@ const passwordChange = z.object({
 /** A hash of a random password, verified against when the account does not exist so timing does not tell. */
 let decoyHash: Promise<string> | undefined;
 
-function publicUser(user: UserRecord, services: Services): SessionUser {
+/** The person as their pages see them: codes they hold somewhere (pages offer only those), grants with names. */
+async function publicUser(user: UserRecord, services: Services, held?: Access): Promise<SessionUser> {
+  const access = held ?? (await services.access.of(user));
   return {
     id: user.id,
     username: user.username,
     role: user.role,
-    permissions: permissionsOf(user.role),
-    terminalUsers: [...terminalUsersOf(user.role, services.terminalUsers)],
+    permissions: access.codesAnywhere(),
+    terminalUsers: [...terminalUsersOf(access.grants.map((grant) => grant.role), services.terminalUsers)],
+    grants: access.grants.map((grant) => services.access.describe(grant)),
   };
 }
 
@@ -68,17 +73,41 @@ export function sessionRoutes(services: Services): Hono<AppEnv> {
       events.emit('login-failed', { username, address, reason: 'unauthorized', at: new Date().toISOString() });
       return problemResponse(c, 'unauthorized', 'wrong username or password');
     }
-    loginLimiter.succeed(username);
+    // With two-factor login the password alone starts nothing: a ticket for the second step (or the enrolment).
+    const step = await services.twoFactor.loginStep(user, address);
+    if (step.kind !== 'session') {
+      loginLimiter.release(username, address);
+      const detail = step.kind === 'second-factor' ? 'password right; second factor asked' : 'password right; two-factor enrolment required';
+      await audit.record({ user: user.username, action: 'session.login', phase: 'requested', result: 'ok', address, detail });
+      return c.json(step.kind === 'second-factor' ? { secondFactor: { methods: step.methods, ticket: step.ticket } } : { enrolmentRequired: { ticket: step.ticket } });
+    }
+    return c.json({ user: await startSession(c, user) });
+  });
+
+  /**
+   * Start the session of a user who has proved who they are (the password, and a second factor where needed).
+   * A login outside the working hours (config `loginHours`) is let in, audited as `off-hours` and raises an alarm.
+   */
+  const startSession: StartSession = async (c, user, how) => {
+    const address = c.get('address');
+    loginLimiter.succeed(user.username, address);
     const { token, session } = await createSession(storage, user.id, address);
     const secure = new URL(c.req.url).protocol === 'https:';
     setCookie(c, SESSION_COOKIE_NAME, token, sessionCookieOptions(session.expiresAt, secure));
-    await audit.record({ user: user.username, action: 'session.login', phase: 'event', result: 'ok', address });
-    return c.json({ user: publicUser(user, services) });
-  });
+    const at = new Date();
+    const offHours = isOffHours(services.loginHours, at.getTime());
+    const detail = [how, offHours ? 'off-hours' : undefined].filter(Boolean).join(', ');
+    await audit.record({ user: user.username, action: 'session.login', phase: 'event', result: 'ok', address, ...(detail ? { detail } : {}) });
+    if (offHours) events.emit('login-off-hours', { username: user.username, address, at: at.toISOString() });
+    return publicUser(user, services);
+  };
 
-  app.use('*', requireSession(storage));
+  // The second step and the enrolment walk hold a login ticket, not a session: they come before the gate.
+  app.route('/', secondFactorRoutes(services, startSession));
 
-  app.get('/', (c) => c.json({ user: publicUser(c.get('user'), services) }));
+  app.use('*', requireSession(storage, services.access));
+
+  app.get('/', async (c) => c.json({ user: await publicUser(c.get('user'), services, c.get('access')) }));
 
   app.delete('/', async (c) => {
     const token = getCookie(c, SESSION_COOKIE_NAME);
@@ -99,6 +128,8 @@ export function sessionRoutes(services: Services): Hono<AppEnv> {
     }
     await storage.setUserPassword(user.id, await hashPassword(newPassword));
     await invalidateUserSessions(storage, user.id, c.get('session').id);
+    // A login half done with the old password must not finish with the second factor.
+    services.twoFactor.tickets.revokeUser(user.id);
     await audit.record({ user: user.username, action: 'session.password', phase: 'event', result: 'ok', address: c.get('address') });
     return c.body(null, 204);
   });

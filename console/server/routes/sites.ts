@@ -2,14 +2,15 @@
  * Sites for operators: `GET /api/sites`, a site's tags with their latest readings, trends and CSV exports, and
  * setpoint writes. Creating sites and giving gateways their profiles is for administrators (site.manage).
  */
+import { callerOf, mustMay } from '../http/caller.js';
 import { Readable } from 'node:stream';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { GatehouseError } from '../../../modules/kernel/errors.js';
 import { profileName } from '../../../modules/modbus/profile.js';
 import { setpointRequestSchema, siteIdSchema } from '../../../modules/modbus/site-api.js';
 import type { AppEnv } from '../http/env.js';
-import { requireAction } from '../http/auth.js';
+import { requireAction, requireFleetAction } from '../http/auth.js';
 import { readJson } from '../http/json-body.js';
 import type { Services } from '../services.js';
 
@@ -47,25 +48,33 @@ function range(query: Record<string, string>) {
 
 export function siteRoutes(services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const caller = (c: { get(key: 'user'): AppEnv['Variables']['user']; get(key: 'address'): string }) => ({ user: c.get('user'), address: c.get('address') });
+  const caller = callerOf;
+  /** Site routes act on one site: the grants must allow the action there (a site, or the whole fleet). */
+  const onSite = (code: 'site.read' | 'site.manage'): MiddlewareHandler<AppEnv> => async (c, next) => {
+    mustMay(c, code, services.access.sitePlace(c.req.param('id') ?? ''), `site ${c.req.param('id') ?? ''}`);
+    return next();
+  };
 
-  app.get('/', requireAction('site.read'), async (c) => c.json(await services.sites.summaries()));
+  app.get('/', requireAction('site.read'), async (c) => {
+    const held = c.get('access');
+    return c.json((await services.sites.summaries()).filter((site) => held.may('site.read', services.access.sitePlace(site.id))));
+  });
 
-  app.post('/', requireAction('site.manage'), async (c) => {
+  app.post('/', requireFleetAction('site.manage'), async (c) => {
     const site = await readJson(c, newSite);
     return c.json(await services.sites.createSite({ username: c.get('user').username, address: c.get('address') }, site), 201);
   });
 
-  app.get('/:id', requireAction('site.read'), async (c) => c.json(await services.sites.summary(c.req.param('id'))));
+  app.get('/:id', onSite('site.read'), async (c) => c.json(await services.sites.summary(c.req.param('id'))));
 
-  app.get('/:id/tags', requireAction('site.read'), async (c) => c.json(await services.sites.tags(c.req.param('id'))));
+  app.get('/:id/tags', onSite('site.read'), async (c) => c.json(await services.sites.tags(c.req.param('id'))));
 
-  app.get('/:id/trend', requireAction('site.read'), async (c) => {
+  app.get('/:id/trend', onSite('site.read'), async (c) => {
     const { tags, from, to, maxPoints } = range(c.req.query());
     return c.json(await services.sites.trend(c.req.param('id'), tags, from, to, maxPoints));
   });
 
-  app.get('/:id/export.csv', requireAction('site.read'), async (c) => {
+  app.get('/:id/export.csv', onSite('site.read'), async (c) => {
     const { tags, from, to } = range(c.req.query());
     const siteId = c.req.param('id');
     // Resolve the tags before the first byte goes out, so a bad name is a clean 404, not a truncated file.
@@ -83,14 +92,16 @@ export function siteRoutes(services: Services): Hono<AppEnv> {
     return c.json(await services.sites.write(caller(c), c.req.param('id'), tag.data, value, reason));
   });
 
-  app.get('/:id/gateways', requireAction('site.manage'), async (c) => {
+  app.get('/:id/gateways', onSite('site.manage'), async (c) => {
     await services.sites.summary(c.req.param('id'));
     const gateways = await services.sites.store.gateways(c.req.param('id'));
     return c.json(gateways.map(({ profile: _parsed, ...rest }) => rest));
   });
 
-  app.put('/:id/gateways', requireAction('site.manage'), async (c) => {
+  app.put('/:id/gateways', onSite('site.manage'), async (c) => {
     const { hostId, text, format } = await readJson(c, profileRequest);
+    // Making a host a gateway brings it into the site, and into the reach of the site's grants: it must be yours.
+    mustMay(c, 'host.manage', services.access.hostPlace(hostId), `host ${hostId}`);
     const saved = await services.sites.setProfile({ username: c.get('user').username, address: c.get('address') }, c.req.param('id'), hostId, text, format);
     const { profile: _parsed, ...rest } = saved;
     return c.json(rest);

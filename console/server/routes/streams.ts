@@ -12,6 +12,7 @@
  *   {"type":"error","error":{code,message}}  it ended with a problem
  * Closing the request (fetch abort) cancels the stream on the agent.
  */
+import { callerOf } from '../http/caller.js';
 import { Hono } from 'hono';
 import { riskOf, streamOf } from '../../../modules/kernel/contract.js';
 import { GatehouseError } from '../../../modules/kernel/errors.js';
@@ -52,7 +53,7 @@ export function streamRoutes(services: Services): Hono<AppEnv> {
       return problemResponse(c, 'invalid-params', 'params: must be JSON (an object of the stream’s parameters)');
     }
 
-    const caller = { user: c.get('user'), address: c.get('address') };
+    const caller = callerOf(c);
     const channel = await relay.open(caller, c.req.param('id'), module, name, params);
     const encoder = new TextEncoder();
     const frame = (value: unknown) => encoder.encode(`${JSON.stringify(value)}\n`);

@@ -2,6 +2,7 @@
  * API tokens through HTTP, in process: the real session gate, token routes, session routes, storage and audit
  * trail, with a stand-in for the host routes (a read anyone may make, a change that needs `host.manage`).
  */
+import { AccessControl } from '../access/service.js';
 import type { Kysely } from 'kysely';
 import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -37,14 +38,20 @@ describe('API token routes and the bearer gate', () => {
     for (const [name, role] of people) await storage.createUser({ id: name, username: name, role, passwordHash });
     tokens = new ApiTokens(storage);
     audit = new AuditTrail(storage);
+    const access = new AccessControl(storage.db);
+    await access.start();
     const services = {
       storage,
+      access,
       tokens,
       audit,
       loginLimiter: new LoginRateLimiter(),
       live: { endSession: () => undefined },
       terminals: { endSession: () => undefined },
       terminalUsers: {},
+      // No one here has a second factor: the password starts the session.
+      twoFactor: { loginStep: async () => ({ kind: 'session' }), tickets: { revokeUser: () => undefined } },
+      events: { emit: () => true },
     } as unknown as Services;
 
     app = new Hono<AppEnv>();
@@ -53,7 +60,7 @@ describe('API token routes and the bearer gate', () => {
       return next();
     });
     app.route('/api/session', sessionRoutes(services));
-    app.use('/api/*', requireSession(storage, tokens));
+    app.use('/api/*', requireSession(storage, access, tokens));
     app.route('/api/tokens', tokenRoutes(services));
     app.get('/api/hosts', (c) => c.json({ user: c.get('user').username, role: c.get('user').role, tokenId: c.get('tokenId') ?? null, auditContext: currentApiTokenId() ?? null }));
     app.post('/api/hosts/h1/approve', requireAction('host.manage'), async (c) => {

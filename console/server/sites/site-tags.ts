@@ -3,7 +3,9 @@
  * judged again by the console — a gateway that went quiet cannot say its own readings are old. Pure functions,
  * so the rules are tested without a database.
  */
+import type { AgentPolicy } from '../../../modules/kernel/policy.js';
 import type { Quality } from '../../../modules/kernel/telemetry.js';
+import { policyAllowsTagWrite } from '../../../modules/kernel/writable-tags.js';
 import { commTagName, type Profile } from '../../../modules/modbus/profile.js';
 import type { SiteState, SiteTag } from '../../../modules/modbus/site-api.js';
 
@@ -19,6 +21,17 @@ export interface GatewayView {
   online: boolean;
   profile: Profile;
   readings: ReadonlyMap<string, Reading>;
+  /** The gateway's local policy as last reported; undefined or null when unknown (the gateway enforces it anyway). */
+  policy?: AgentPolicy | null;
+}
+
+/** Why the gateway's local policy refuses writes to a tag, for the page; undefined when it does not (or is unknown). */
+export function writeBlockedBy(policy: AgentPolicy | null | undefined, tag: string): string | undefined {
+  if (!policy) return undefined;
+  if (policy.modules && !policy.modules.includes('modbus')) return "the gateway's local policy does not serve Modbus";
+  if (policy.readOnly) return "the gateway is read-only by its local policy";
+  if (!policyAllowsTagWrite(policy.modbusWritableTags, tag)) return "not among the gateway's locally writable tags (modbusWritableTags)";
+  return undefined;
 }
 
 /**
@@ -66,6 +79,7 @@ export function siteTags(gateways: readonly GatewayView[], now: number): SiteTag
       const fastest = device.tags.reduce((best, t) => ((gateway.profile.pollClasses[t.pollClass] ?? 5) < (gateway.profile.pollClasses[best] ?? 5) ? t.pollClass : best), device.tags[0]?.pollClass ?? 'normal');
       tags.push(row(gateway, now, { ...base, name: commTagName(device.id), description: `${device.name} answering`, unit: '', type: 'bool', derived: true }, fastest));
       for (const tag of device.tags) {
+        const blocked = tag.write ? writeBlockedBy(gateway.policy, tag.name) : undefined;
         tags.push(
           row(
             gateway,
@@ -79,6 +93,7 @@ export function siteTags(gateways: readonly GatewayView[], now: number): SiteTag
               ...(tag.decimals !== undefined ? { decimals: tag.decimals } : {}),
               ...(tag.range ? { range: tag.range } : {}),
               ...(tag.write ? { write: tag.write } : {}),
+              ...(blocked ? { writeBlocked: blocked } : {}),
               derived: false,
             },
             tag.pollClass,

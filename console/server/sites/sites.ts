@@ -206,7 +206,9 @@ export class SiteService extends EventEmitter<SiteServiceEvents> {
       gateways.map(async (g) => {
         const latest = await this.#telemetry.latest(g.hostId);
         const readings = new Map<string, Reading>(latest.map((r) => [r.tag, r]));
-        return { hostId: g.hostId, online: this.#hub.isOnline(g.hostId), profile: g.profile, readings };
+        // The local policy (live, or as last reported) marks tags the gateway will refuse to write.
+        const policy = this.#hosts.knownPolicy(g.hostId);
+        return { hostId: g.hostId, online: this.#hub.isOnline(g.hostId), profile: g.profile, readings, policy };
       }),
     );
   }

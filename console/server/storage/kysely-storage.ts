@@ -7,6 +7,7 @@ import { sql, type Kysely, type Updateable } from 'kysely';
 import { auditDeniedResults } from '../../../modules/kernel/audit-search.js';
 import { canonicalJson } from '../../../modules/kernel/canonical-json.js';
 import { migrateToLatest } from './migrate.js';
+import type { GrantRow } from '../access/grant-store.js';
 import { bucketStart, hourMs, mergeBuckets, minuteMs, pointBucket } from '../metrics/rollup.js';
 import {
   auditToRow,
@@ -88,17 +89,24 @@ export class KyselyStorage implements Storage {
 
   async createUser(user: Omit<UserRecord, 'createdAt' | 'disabled'>): Promise<UserRecord> {
     const record: UserRecord = { ...user, createdAt: new Date().toISOString(), disabled: false };
-    await this.db
-      .insertInto('users')
-      .values({
-        id: record.id,
-        username: record.username,
-        role: record.role,
-        password_hash: record.passwordHash,
-        created_at: record.createdAt,
-        disabled: 0,
-      })
-      .execute();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('users')
+        .values({
+          id: record.id,
+          username: record.username,
+          role: record.role,
+          password_hash: record.passwordHash,
+          created_at: record.createdAt,
+          disabled: 0,
+        })
+        .execute();
+      // An account starts with its role on the whole fleet (migration 011); access/grant-store.ts changes that.
+      await (trx as unknown as Kysely<{ grants: GrantRow }>)
+        .insertInto('grants')
+        .values({ user_id: record.id, role_id: record.role, scope_kind: 'fleet', scope_id: '', position: 0, granted_at: record.createdAt, granted_by: 'account creation' })
+        .execute();
+    });
     return record;
   }
 
@@ -332,6 +340,8 @@ export class KyselyStorage implements Storage {
     if (query.after !== undefined) select = select.where('id', '>', query.after);
     if (query.user !== undefined) select = select.where('actor', '=', query.user);
     if (query.hostId !== undefined) select = select.where('host_id', '=', query.hostId);
+    // A scoped reader's hosts; an empty list matches nothing (not everything).
+    if (query.hostIds !== undefined) select = query.hostIds.length === 0 ? select.where(sql<boolean>`0 = 1`) : select.where('host_id', 'in', query.hostIds);
     if (query.action !== undefined) select = select.where('action', '=', query.action);
     if (query.module !== undefined) {
       // `_` and `%` in a module name are literal, not wildcards: escaped, with an ESCAPE clause both dialects read.
@@ -414,6 +424,8 @@ export class KyselyStorage implements Storage {
       );
     }
     if (query.hostId !== undefined) select = select.where('host_id', '=', query.hostId);
+    // A scoped reader's hosts; an empty list matches nothing (not everything).
+    if (query.hostIds !== undefined) select = query.hostIds.length === 0 ? select.where(sql<boolean>`0 = 1`) : select.where('host_id', 'in', query.hostIds);
     if (query.user !== undefined) select = select.where('console_user', '=', query.user);
     return (await select.execute()).map(toRecording);
   }

@@ -13,6 +13,9 @@ import * as sites from './migrations/007-sites.js';
 import * as alarms from './migrations/008-alarms.js';
 import * as alarmRules from './migrations/009-alarm-rules.js';
 import * as apiTokens from './migrations/010-api-tokens.js';
+import * as grants from './migrations/011-grants.js';
+import * as twoFactor from './migrations/012-two-factor.js';
+import * as approvals from './migrations/013-approvals.js';
 
 /** Every migration, by name; names sort in the order they must run. Append only: never rename or edit one. */
 const migrations: Record<string, Migration> = {
@@ -26,6 +29,9 @@ const migrations: Record<string, Migration> = {
   '008-alarms': alarms,
   '009-alarm-rules': alarmRules,
   '010-api-tokens': apiTokens,
+  '011-grants': grants,
+  '012-two-factor': twoFactor,
+  '013-approvals': approvals,
 };
 
 /**

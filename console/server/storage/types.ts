@@ -112,6 +112,8 @@ export interface AuditQuery {
   order?: 'newest-first' | 'oldest-first';
   user?: string;
   hostId?: string;
+  /** Only entries about these hosts (for a reader whose grants hold on some hosts, not the whole fleet). */
+  hostIds?: readonly string[];
   /** The action's prefix before the first '.': `file` matches `file.write`. */
   module?: string;
   /** One exact action. */
@@ -144,6 +146,8 @@ export interface RecordingQuery {
   /** A recording id: only recordings started before it (the cursor of the previous page). */
   before?: string;
   hostId?: string;
+  /** Only recordings on these hosts (for a reader whose grants hold on some hosts, not the whole fleet). */
+  hostIds?: readonly string[];
   user?: string;
 }
 

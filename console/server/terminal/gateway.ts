@@ -9,6 +9,7 @@
  * fail-closed; the others go on unrecorded. Either way the failure is audited and published as an alarm cause
  * (events.ts), and the browser is told.
  */
+import type { Access } from '../access/access.js';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type WebSocket from 'ws';
@@ -32,6 +33,8 @@ export interface TerminalRequest {
   hostId: string;
   query: URLSearchParams;
   user: UserRecord;
+  /** What the person may do where (their grants). */
+  access: Access;
   /** The login session (stored id) that opened the socket; logging it out closes the terminal. */
   loginSessionId: string;
   address: string | null;
@@ -120,7 +123,7 @@ export class TerminalGateway {
     const { relay, storage, recordInput } = this.#options;
     const { hostId } = request;
     const { socket } = entry;
-    const caller: Caller = { user: request.user, address: request.address };
+    const caller: Caller = { user: request.user, address: request.address, access: request.access };
     const params = terminalParams(request.query);
     const recordingId = newRecordingId();
     let overSsh: { username: string; address: string; port: number } | undefined;

@@ -7,7 +7,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openSqliteStorage } from '../storage/sqlite.js';
 import type { KyselyStorage } from '../storage/kysely-storage.js';
 import type { RoleId, UserRecord } from '../storage/types.js';
-import { ApiTokens, LAST_USED_RESOLUTION_MS, mayGrant, parseApiToken, secretHash } from './store.js';
+import { ApiTokens, LAST_USED_RESOLUTION_MS, parseApiToken, secretHash } from './store.js';
+import { AccessControl } from '../access/service.js';
+import { grantRefusal } from '../access/authority.js';
+import { ownerStillHolds } from '../access/token-grants.js';
+import type { ApiTokenRequest } from '../../../modules/kernel/api-tokens.js';
 
 vi.mock('node:crypto', { spy: true });
 
@@ -30,9 +34,23 @@ async function open(options: { maxFailures?: number } = {}) {
   };
   cleanups.push(close);
   const clock = { now: T0 };
-  const tokens = new ApiTokens(storage, { now: () => clock.now, ...options });
+  const store = new ApiTokens(storage, { now: () => clock.now, ...options });
+  const access = new AccessControl(storage.db);
+  await access.start();
+  const stillHeld = ownerStillHolds(access);
+  // The store as the routes drive it: grants checked against the creator's, and the owner's at each use.
+  const tokens = {
+    create: async (creator: UserRecord, request: ApiTokenRequest) => {
+      const held = await access.of(creator);
+      return store.create(creator, held.grants, request, (grant) => grantRefusal(held, grant, access.roles, access.hostPlace, { asAccountManager: false }));
+    },
+    verify: (token: string, address: string) => store.verify(token, address, stillHeld),
+    revoke: store.revoke.bind(store),
+    find: store.find.bind(store),
+    list: store.list.bind(store),
+  };
   const user = async (id: string, role: RoleId): Promise<UserRecord> => storage.createUser({ id, username: id, role, passwordHash: `hash-of-${id}` });
-  return { dir, storage, tokens, clock, user, close };
+  return { dir, storage, tokens, access, clock, user, close };
 }
 
 describe('API tokens', () => {
@@ -55,15 +73,15 @@ describe('API tokens', () => {
     expect(hashSeen).toBe(true);
   });
 
-  it('lets the token in as its owner with its role, until it expires', async () => {
+  it('lets the token in as its owner with its grants, until it expires', async () => {
     const { tokens, clock, user } = await open();
-    const ana = await user('ana', 'plant-operator');
+    const ana = await user('ana', 'auditor');
     const issued = await tokens.create(ana, { name: 'wall screen', role: 'viewer', expiresInDays: 2 });
     expect(issued).toMatchObject({ role: 'viewer', state: 'active', owner: { id: 'ana', username: 'ana' }, grants: [{ role: 'viewer', scope: { kind: 'fleet' } }] });
     expect(issued.expiresAt).toBe(new Date(T0 + 2 * DAY).toISOString());
 
     const ok = await tokens.verify(issued.token, '10.0.0.5');
-    expect(ok).toMatchObject({ ok: true, identity: { tokenId: issued.id, user: { id: 'ana', username: 'ana', role: 'viewer', passwordHash: '' } } });
+    expect(ok).toMatchObject({ ok: true, identity: { tokenId: issued.id, user: { id: 'ana', username: 'ana', passwordHash: '' }, grants: [{ role: 'viewer', scope: { kind: 'fleet' } }] } });
 
     clock.now = T0 + 2 * DAY;
     expect(await tokens.verify(issued.token, '10.0.0.5')).toEqual({ ok: false, reason: 'unauthorized' });
@@ -120,21 +138,27 @@ describe('API tokens', () => {
   });
 
   it('never lets a token exceed its creator, nor its owner once demoted or disabled', async () => {
-    const { storage, tokens, user } = await open();
+    const { storage, tokens, access, user } = await open();
     const admin = await user('root', 'administrator');
     const viewer = await user('vic', 'viewer');
     const operator = await user('ana', 'plant-operator');
     await expect(tokens.create(viewer, { name: 'x', role: 'administrator', expiresInDays: 1 })).rejects.toMatchObject({ code: 'forbidden' });
     await expect(tokens.create(operator, { name: 'x', role: 'system-operator', expiresInDays: 1 })).rejects.toMatchObject({ code: 'forbidden' });
-    expect(mayGrant('administrator', 'auditor')).toBe(true);
-    expect(mayGrant('plant-operator', 'viewer')).toBe(true);
+    // A plant operator reads equipment only; a viewer token would read every host's processes: more than they hold.
+    await expect(tokens.create(operator, { name: 'x', role: 'viewer', expiresInDays: 1 })).rejects.toMatchObject({ code: 'forbidden' });
+    expect((await tokens.create(operator, { name: 'x', expiresInDays: 1 })).grants).toEqual([{ role: 'plant-operator', scope: { kind: 'fleet' } }]);
+    await expect(tokens.create(admin, { name: 'x', role: 'no-such-role', expiresInDays: 1 })).rejects.toMatchObject({ code: 'forbidden' });
 
     const strong = await tokens.create(admin, { name: 'automation', role: 'administrator', expiresInDays: 10 });
     const mild = await tokens.create(admin, { name: 'reader', role: 'viewer', expiresInDays: 10 });
     expect((await tokens.verify(strong.token, '10.0.0.5')).ok).toBe(true);
-    await storage.db.updateTable('users').set({ role: 'system-operator' }).where('id', '=', 'root').execute();
+    await access.grants.replace('root', [{ role: 'system-operator', scope: { kind: 'fleet' } }], 'test', 'system-operator');
     expect(await tokens.verify(strong.token, '10.0.0.5')).toEqual({ ok: false, reason: 'unauthorized' });
-    expect((await tokens.verify(mild.token, '10.0.0.5')).ok).toBe(true);
+    expect((await tokens.verify(mild.token, '10.0.0.5')).ok).toBe(false);
+    const reader = await tokens.create(viewer, { name: 'reader', expiresInDays: 10 });
+    expect((await tokens.verify(reader.token, '10.0.0.5')).ok).toBe(true);
+    await storage.db.updateTable('users').set({ disabled: 1 }).where('id', '=', 'vic').execute();
+    expect(await tokens.verify(reader.token, '10.0.0.5')).toEqual({ ok: false, reason: 'unauthorized' });
     await storage.db.updateTable('users').set({ disabled: 1 }).where('id', '=', 'root').execute();
     expect(await tokens.verify(mild.token, '10.0.0.5')).toEqual({ ok: false, reason: 'unauthorized' });
   });
@@ -166,7 +190,7 @@ describe('API tokens', () => {
     const { storage, tokens, user } = await open();
     const ana = await user('ana', 'viewer');
     const issued = await tokens.create(ana, { name: 'x', expiresInDays: 1 });
-    await (storage.db as Kysely<any>).updateTable('api_tokens').set({ grants: JSON.stringify([{ role: 'viewer', scope: { kind: 'site', siteId: 'north' } }]) }).execute();
+    await (storage.db as Kysely<any>).updateTable('api_tokens').set({ grants: JSON.stringify([{ role: 'viewer', scope: { kind: 'planet', planetId: 'mars' } }]) }).execute();
     expect(await tokens.verify(issued.token, '10.0.0.5')).toEqual({ ok: false, reason: 'unauthorized' });
   });
 });

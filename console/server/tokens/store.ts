@@ -5,15 +5,8 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
-import {
-  apiTokenGrantSchema,
-  grantableRoles,
-  type ApiTokenGrant,
-  type ApiTokenView,
-  type IssuedApiToken,
-} from '../../../modules/kernel/api-tokens.js';
-import type { RoleId } from '../../../modules/kernel/console-api.js';
+import { grantListSchema, type Grant } from '../../../modules/kernel/access.js';
+import type { ApiTokenRequest, ApiTokenView, IssuedApiToken } from '../../../modules/kernel/api-tokens.js';
 import { GatehouseError } from '../../../modules/kernel/errors.js';
 import { addressKey, SlidingWindowLimiter } from '../auth/rate-limit.js';
 import { log } from '../log.js';
@@ -52,11 +45,13 @@ interface TokenTables {
 
 type TokenRow = TokenTables['api_tokens'] & { owner_name: string };
 
-/** What a valid bearer token stands for: its owner, acting with the token's role. */
+/** What a valid bearer token stands for: its owner, acting with the token's grants. */
 export interface BearerIdentity {
-  /** The owner's account with the token's role in place of the account's: what routes see as the user. */
+  /** The owner's account: what routes see as the user (no password hash). */
   user: UserRecord;
   tokenId: string;
+  /** What the token may do; the session gate checks the owner still holds each of them. */
+  grants: Grant[];
 }
 
 export type BearerCheck =
@@ -82,10 +77,8 @@ export function parseApiToken(token: string): { id: string; secret: string } | n
   return match ? { id: match[1]!, secret: match[2]! } : null;
 }
 
-/** Whether a role may be given to a token by a person holding `creatorRole`. */
-export function mayGrant(creatorRole: RoleId, tokenRole: RoleId): boolean {
-  return grantableRoles(creatorRole).includes(tokenRole);
-}
+/** Why the creator may not put a grant on a token (they do not hold it all), or null: access/authority.ts. */
+export type GrantCheck = (grant: Grant) => string | null;
 
 export class ApiTokens {
   readonly #storage: Storage;
@@ -105,18 +98,20 @@ export class ApiTokens {
   }
 
   /**
-   * Make a token for `creator`, with `role` (default: the creator's own) on the whole fleet. Refuses a role the
-   * creator may not grant. The answer carries the token: the only time it exists outside the caller's hands.
+   * Make a token for `creator` with the grants asked for: a role on the whole fleet, a list of grants, or (neither)
+   * the creator's own grants. Refuses a grant `check` says the creator may not give. The answer carries the token:
+   * the only time it exists outside the caller's hands.
    */
-  async create(creator: UserRecord, request: { name: string; role?: RoleId | undefined; expiresInDays: number }): Promise<IssuedApiToken> {
-    const role = request.role ?? creator.role;
-    if (!mayGrant(creator.role, role)) {
-      throw new GatehouseError('forbidden', `your role (${creator.role}) may not make a token with the role ${role}`);
+  async create(creator: UserRecord, creatorGrants: readonly Grant[], request: ApiTokenRequest, check: GrantCheck): Promise<IssuedApiToken> {
+    const grants: Grant[] = request.grants ?? (request.role !== undefined ? [{ role: request.role, scope: { kind: 'fleet' } }] : [...creatorGrants]);
+    if (grants.length === 0) throw new GatehouseError('forbidden', 'you hold no grants to give a token');
+    for (const grant of grants) {
+      const refusal = check(grant);
+      if (refusal !== null) throw new GatehouseError('forbidden', `a token cannot do more than you: ${refusal}`);
     }
     const now = this.#now();
     const id = randomBytes(SELECTOR_BYTES).toString('hex');
     const secret = randomBytes(SECRET_BYTES).toString('base64url');
-    const grants: ApiTokenGrant[] = [{ role, scope: { kind: 'fleet' } }];
     const row: TokenTables['api_tokens'] = {
       id,
       secret_hash: secretHash(secret),
@@ -161,15 +156,16 @@ export class ApiTokens {
 
   /**
    * Who a bearer token stands for, if it is well-formed, known, its secret matches, it has not expired nor been
-   * revoked, and its owner is enabled and may still hold its role (an owner since demoted cannot keep using a
-   * stronger token). Every refusal looks the same to the caller, and counts against its address.
+   * revoked, and its owner is enabled; `stillHeld` says whether the owner still holds everything the token may do
+   * (an owner since demoted cannot keep using a stronger token). Every refusal looks the same to the caller, and
+   * counts against its address.
    */
-  async verify(token: string, address: string): Promise<BearerCheck> {
+  async verify(token: string, address: string, stillHeld: (owner: UserRecord, grants: readonly Grant[]) => Promise<boolean> = async () => true): Promise<BearerCheck> {
     const key = addressKey(address);
     const decision = this.#failures.check(key);
     if (!decision.allowed) return { ok: false, reason: 'rate-limited', retryAfterSeconds: decision.retryAfterSeconds };
     const identity = await this.#identify(token, address);
-    if (identity === null) {
+    if (identity === null || !(await stillHeld(identity.user, identity.grants))) {
       this.#failures.fail(key);
       return { ok: false, reason: 'unauthorized' };
     }
@@ -187,16 +183,16 @@ export class ApiTokens {
 
     const now = this.#now();
     if (row.revoked_at !== null || !(now < Date.parse(row.expires_at))) return null;
-    const role = roleOf(row);
-    if (role === undefined) return null;
+    const grants = grantsOf(row);
+    if (grants.length === 0) return null;
     const owner = await this.#storage.findUserById(row.owner_id);
-    if (owner === undefined || owner.disabled || !mayGrant(owner.role, role)) return null;
+    if (owner === undefined || owner.disabled) return null;
 
     if (row.last_used_at === null || now - Date.parse(row.last_used_at) >= LAST_USED_RESOLUTION_MS) {
       await this.#db.updateTable('api_tokens').set({ last_used_at: new Date(now).toISOString(), last_used_from: address }).where('id', '=', row.id).execute();
     }
     // No password hash: nothing reached with a token can check or change the owner's password.
-    return { user: { ...owner, role, passwordHash: '' }, tokenId: row.id };
+    return { user: { ...owner, passwordHash: '' }, tokenId: row.id, grants };
   }
 
   #selectRows() {
@@ -226,10 +222,10 @@ export class ApiTokens {
   }
 }
 
-const storedGrants = z.array(apiTokenGrantSchema).min(1);
+const storedGrants = grantListSchema;
 
 /** The grants as stored; an empty list when they do not parse (written by a newer console), which denies. */
-function grantsOf(row: { id: string; grants: string }): ApiTokenGrant[] {
+function grantsOf(row: { id: string; grants: string }): Grant[] {
   let json: unknown;
   try {
     json = JSON.parse(row.grants);
@@ -240,14 +236,4 @@ function grantsOf(row: { id: string; grants: string }): ApiTokenGrant[] {
   if (parsed.success) return parsed.data;
   log.warn('API token grants do not parse; the token is refused', { token: row.id });
   return [];
-}
-
-/**
- * The role the token acts with. Only fleet-wide grants exist today; a token holding any other scope (from a newer
- * console) is refused rather than widened to the fleet.
- */
-function roleOf(row: { id: string; grants: string }): RoleId | undefined {
-  const grants = grantsOf(row);
-  if (grants.length !== 1 || grants[0]!.scope.kind !== 'fleet') return undefined;
-  return grants[0]!.role;
 }

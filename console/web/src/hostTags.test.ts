@@ -16,6 +16,7 @@ function host(name: string, tags: string[]): Host {
     modules: [],
     agentVersion: null,
     policy: null,
+    policyReportedAt: null,
     connection: 'agent',
     tags,
     ssh: null,

@@ -96,6 +96,10 @@ export function LiveProvider({ children }: { children: ReactNode }) {
         case 'alarm-flood':
           for (const listener of floodListeners.current) listener(message.flood);
           break;
+        case 'approvals-changed':
+          // The Approvals page (and any "request approval" form) asks again; the list is filtered per person there.
+          void queryClient.invalidateQueries({ queryKey: ['approvals'] });
+          break;
         default:
           break;
       }

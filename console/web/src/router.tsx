@@ -12,6 +12,8 @@ import { AuditPage } from './pages/AuditPage.js';
 import { RolesPage } from './pages/RolesPage.js';
 import { AccountsPage } from './pages/AccountsPage.js';
 import { TokensPage } from './pages/TokensPage.js';
+import { AccountSecurityPage } from './two-factor/AccountSecurityPage.js';
+import { ApprovalsPage } from './approvals/ApprovalsPage.js';
 import { HostPage } from './pages/HostPage.js';
 import { HostsPage } from './pages/HostsPage.js';
 import { LoginPage } from './pages/LoginPage.js';
@@ -113,6 +115,8 @@ export const router = createBrowserRouter([
           { path: 'roles', element: <RolesPage /> },
           { path: 'accounts', element: <AccountsPage /> },
           { path: 'tokens', element: <TokensPage /> },
+          { path: 'security', element: <AccountSecurityPage /> },
+          { path: 'approvals', element: <ApprovalsPage /> },
           { path: 'recordings', element: <RecordingsPage /> },
           { path: 'recordings/:recordingId', element: <LazyRecordingPlayer /> },
           { path: '*', element: <NotFoundPage /> },

@@ -7,15 +7,24 @@ import { useNavigate } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { api, isApiError, onUnauthorized } from './api.js';
 import type { User } from './types.js';
+import type { LoginAnswer, SecondFactorMethod } from '../../../modules/kernel/two-factor.js';
 
 type SessionState =
   | { status: 'loading'; user: null }
   | { status: 'signed-out'; user: null; expired: boolean }
   | { status: 'signed-in'; user: User };
 
+/** What a right password leads to: the session, or a second step first (docs/api.md "Two-factor login"). */
+export type SignInStep =
+  | { kind: 'signed-in'; user: User }
+  | { kind: 'second-factor'; methods: SecondFactorMethod[]; ticket: string }
+  | { kind: 'enrolment'; ticket: string };
+
 interface SessionContextValue {
   state: SessionState;
-  signIn(username: string, password: string): Promise<User>;
+  signIn(username: string, password: string): Promise<SignInStep>;
+  /** The second step (or the enrolment) started the session: take the user the console answered with. */
+  completeSignIn(user: User): void;
   signOut(): Promise<void>;
 }
 
@@ -60,11 +69,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [queryClient],
   );
 
-  const signIn = useCallback(async (username: string, password: string) => {
-    const { user } = await api.post<{ user: User }>('/api/session', { username, password }, { expectUnauthorized: true });
-    setState({ status: 'signed-in', user });
-    return user;
+  const signIn = useCallback(async (username: string, password: string): Promise<SignInStep> => {
+    const answer = await api.post<LoginAnswer>('/api/session', { username, password }, { expectUnauthorized: true });
+    if ('secondFactor' in answer) return { kind: 'second-factor', ...answer.secondFactor };
+    if ('enrolmentRequired' in answer) return { kind: 'enrolment', ticket: answer.enrolmentRequired.ticket };
+    setState({ status: 'signed-in', user: answer.user });
+    return { kind: 'signed-in', user: answer.user };
   }, []);
+
+  const completeSignIn = useCallback((user: User) => setState({ status: 'signed-in', user }), []);
 
   const signOut = useCallback(async () => {
     try {
@@ -76,7 +89,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     }
   }, [queryClient, navigate]);
 
-  const value = useMemo(() => ({ state, signIn, signOut }), [state, signIn, signOut]);
+  const value = useMemo(() => ({ state, signIn, completeSignIn, signOut }), [state, signIn, completeSignIn, signOut]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

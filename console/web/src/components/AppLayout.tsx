@@ -1,6 +1,6 @@
 import { AppShell, Box, Burger, Group, NavLink, ScrollArea, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconAlertTriangle, IconBuildingFactory2, IconCalendarPause, IconChartLine, IconListCheck, IconListDetails, IconReportAnalytics, IconServer2, IconShieldLock, IconUsers, IconVideo } from '@tabler/icons-react';
+import { IconAlertTriangle, IconBuildingFactory2, IconCalendarPause, IconChartLine, IconListCheck, IconListDetails, IconReportAnalytics, IconServer2, IconShieldLock, IconUsers, IconUsersGroup, IconVideo } from '@tabler/icons-react';
 import { NavLink as RouterNavLink, Outlet, useLocation } from 'react-router';
 import { useEffect } from 'react';
 import { appHeaderHeight, appNavbarWidth } from '../theme.js';
@@ -30,6 +30,7 @@ const navigation: NavigationItem[] = [
   { to: '/alarms/maintenance', label: 'Maintenance', icon: IconCalendarPause, matches: (path) => path.startsWith('/alarms/maintenance'), permission: 'alarm.read', nested: true },
   { to: '/alarms/report', label: 'Alarm report', icon: IconReportAnalytics, matches: (path) => path.startsWith('/alarms/report'), permission: 'alarm.read', nested: true },
   { to: '/overview', label: 'Overview', icon: IconChartLine, matches: (path) => path.startsWith('/overview'), permission: 'metrics.read' },
+  { to: '/approvals', label: 'Approvals', icon: IconUsersGroup, matches: (path) => path.startsWith('/approvals') },
   { to: '/audit', label: 'Audit log', icon: IconListDetails, matches: (path) => path.startsWith('/audit') },
   { to: '/recordings', label: 'Recordings', icon: IconVideo, matches: (path) => path.startsWith('/recordings'), permission: 'audit.read' },
   { to: '/accounts', label: 'Accounts', icon: IconUsers, matches: (path) => path.startsWith('/accounts'), permission: 'account.manage' },

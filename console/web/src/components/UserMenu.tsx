@@ -1,7 +1,8 @@
 import { Avatar, Group, Menu, Text, UnstyledButton } from '@mantine/core';
-import { IconChevronDown, IconKey, IconLogout } from '@tabler/icons-react';
+import { IconChevronDown, IconKey, IconLogout, IconShieldLock } from '@tabler/icons-react';
 import { Link } from 'react-router';
 import { useSession, useUser } from '../session.js';
+import { grantSentence } from '../accounts/grants.js';
 
 const roleLabels: Record<string, string> = {
   administrator: 'Administrator',
@@ -20,7 +21,7 @@ export function UserMenu() {
   const user = useUser();
   const { signOut } = useSession();
   return (
-    <Menu position="bottom-end" width={220} shadow="md">
+    <Menu position="bottom-end" width={260} shadow="md">
       <Menu.Target>
         <UnstyledButton aria-label={`Account: ${user.username}`} px={6} py={4} style={{ borderRadius: 4 }}>
           <Group gap={8} wrap="nowrap">
@@ -35,10 +36,23 @@ export function UserMenu() {
       <Menu.Dropdown>
         <Menu.Label>
           Signed in as <b>{user.username}</b>
-          <br />
-          {roleLabel(user.role)}
+          {/* Each grant in words ("Plant operator on North plant"); a console older than grants says the role. */}
+          {(user.grants ?? []).length === 0 ? (
+            <Text size="xs" c="dimmed" data-user-grant>
+              {roleLabel(user.role)}
+            </Text>
+          ) : (
+            user.grants.map((grant) => (
+              <Text key={`${grant.role}@${grant.scope.kind}:${grant.scopeName}`} size="xs" c="dimmed" data-user-grant>
+                {grantSentence(grant)}
+              </Text>
+            ))
+          )}
         </Menu.Label>
         <Menu.Divider />
+        <Menu.Item leftSection={<IconShieldLock size={16} />} component={Link} to="/security">
+          Account security
+        </Menu.Item>
         <Menu.Item leftSection={<IconKey size={16} />} component={Link} to="/tokens">
           API tokens
         </Menu.Item>

@@ -34,6 +34,7 @@ import { HostAdminMenu } from '../components/hosts/HostAdminMenu.js';
 import { HostApprovalActions } from '../components/hosts/HostApprovalActions.js';
 import { HostDetails, HostSummaryLine } from '../components/hosts/HostDetails.js';
 import { HostModuleTabs } from '../components/hosts/HostModuleTabs.js';
+import { HostPolicyCard } from '../components/hosts/HostPolicyCard.js';
 import { HostTags } from '../components/hosts/HostTags.js';
 import { HostStatusBadge } from '../components/HostStatusBadge.js';
 import { RelativeTime } from '../components/RelativeTime.js';
@@ -250,6 +251,7 @@ export function HostPage() {
         <Collapse expanded={detailsShown}>
           <Box pt="md">
             <HostDetails host={host} />
+            <HostPolicyCard host={host} />
           </Box>
         </Collapse>
         <Group justify="space-between" wrap="nowrap" gap="xs" mt={detailsShown ? 'xs' : 4}>

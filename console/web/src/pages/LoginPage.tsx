@@ -6,7 +6,10 @@ import { isApiError } from '../api.js';
 import { Brand } from '../components/Brand.js';
 import { describeError } from '../components/ErrorAlert.js';
 import { formatDuration } from '../format.js';
-import { safeNext, useSession } from '../session.js';
+import { safeNext, useSession, type SignInStep } from '../session.js';
+import { LoginEnrolment } from '../two-factor/LoginEnrolment.js';
+import { SecondFactorForm } from '../two-factor/SecondFactorForm.js';
+import type { User } from '../types.js';
 
 type Problem =
   | { kind: 'missing' }
@@ -52,7 +55,7 @@ function ProblemText({ problem, waitSeconds }: { problem: Problem; waitSeconds: 
 }
 
 export function LoginPage() {
-  const { state, signIn } = useSession();
+  const { state, signIn, completeSignIn } = useSession();
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const next = safeNext(params.get('next'));
@@ -62,6 +65,8 @@ export function LoginPage() {
   const [password, setPassword] = useState('');
   const [submitting, setSubmitting] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
+  /** A second step the console asked for after a right password (no session yet). */
+  const [pending, setPending] = useState<Exclude<SignInStep, { kind: 'signed-in' }> | null>(null);
   const waitSeconds = useSecondsUntil(problem?.kind === 'rate-limited' ? problem.until : undefined);
 
   if (state.status === 'signed-in' && !submitting) return <Navigate to={next} replace />;
@@ -75,8 +80,10 @@ export function LoginPage() {
     setSubmitting(true);
     setProblem(null);
     try {
-      await signIn(username, password);
-      navigate(next, { replace: true });
+      const step = await signIn(username, password);
+      setPassword('');
+      if (step.kind === 'signed-in') navigate(next, { replace: true });
+      else setPending(step);
     } catch (error) {
       setPassword('');
       if (isApiError(error, 'unauthorized')) setProblem({ kind: 'credentials' });
@@ -89,6 +96,10 @@ export function LoginPage() {
   };
 
   const blocked = problem?.kind === 'rate-limited' && waitSeconds > 0;
+  const signedIn = (user: User) => {
+    completeSignIn(user);
+    navigate(next, { replace: true });
+  };
 
   return (
     <Center mih="100dvh" p="md" bg="var(--mantine-color-gray-light)">
@@ -101,7 +112,11 @@ export function LoginPage() {
         </Stack>
 
         <Paper withBorder shadow="sm" p="xl" radius="md">
-          <form onSubmit={submit} noValidate aria-label="Sign in">
+          {pending?.kind === 'second-factor' && (
+            <SecondFactorForm ticket={pending.ticket} methods={pending.methods} onSignedIn={signedIn} onRestart={() => setPending(null)} />
+          )}
+          {pending?.kind === 'enrolment' && <LoginEnrolment ticket={pending.ticket} onSignedIn={signedIn} />}
+          <form onSubmit={submit} noValidate aria-label="Sign in" hidden={pending !== null}>
             <Stack gap="md">
               {expired && (
                 <Alert variant="light" color="yellow" icon={<IconClockPause size={18} />} p="xs">

@@ -2,6 +2,7 @@
  * API tokens for scripts and integrations (docs/api.md "API tokens"): the caller's own tokens (an administrator
  * sees everyone's), each revocable, and "New token", which shows the token once and never again.
  */
+import { CopyIconButton } from '../components/CopyIconButton.js';
 import { useState } from 'react';
 import {
   ActionIcon,
@@ -36,12 +37,11 @@ import { usePhone } from '../hooks/usePhone.js';
 import { useUser } from '../session.js';
 import {
   apiTokenMaxDays,
-  grantableRoles,
   type ApiTokenState,
   type ApiTokenView,
   type IssuedApiToken,
 } from '../../../../modules/kernel/api-tokens.js';
-import type { RoleId } from '../../../../modules/kernel/console-api.js';
+import { scopeKey, type RoleView } from '../../../../modules/kernel/access.js';
 
 const tokensQueryKey = ['api-tokens'] as const;
 
@@ -64,19 +64,12 @@ function IssuedToken({ issued }: { issued: IssuedApiToken }) {
           <Code block data-testid="api-token" aria-label="API token" style={{ flexGrow: 1, background: 'transparent', wordBreak: 'break-all', whiteSpace: 'pre-wrap' }} fz="sm">
             {issued.token}
           </Code>
-          <CopyButton value={issued.token} timeout={2000}>
-            {({ copied, copy }) => (
-              <Tooltip label={copied ? 'Copied' : 'Copy token'}>
-                <ActionIcon variant="subtle" color={copied ? 'teal' : 'gray'} onClick={copy} aria-label={copied ? 'Copied' : 'Copy token'} m={6} size="lg">
-                  {copied ? <IconCheck size={18} /> : <IconCopy size={18} />}
-                </ActionIcon>
-              </Tooltip>
-            )}
-          </CopyButton>
+          <CopyIconButton value={issued.token} label="Copy token" />
         </Group>
       </Paper>
       <Text size="sm">
-        Send it as <Code>Authorization: Bearer …</Code>. It acts as you, with the role <b>{roleLabel(issued.role)}</b>, until{' '}
+        Send it as <Code>Authorization: Bearer …</Code>. It acts as you, with{' '}
+        <b>{issued.grants.map((grant) => `${roleLabel(grant.role)} on ${grant.scope.kind === 'fleet' ? 'the whole fleet' : scopeKey(grant.scope)}`).join(', ')}</b>, until{' '}
         <RelativeTime iso={issued.expiresAt} />.
       </Text>
     </Stack>
@@ -87,13 +80,17 @@ function NewTokenDialog({ opened, onClose }: { opened: boolean; onClose: () => v
   const user = useUser();
   const phone = usePhone();
   const queryClient = useQueryClient();
-  const roles = grantableRoles(user.role);
+  // Roles whose every code the person holds somewhere; the server checks where (a token never does more than you).
+  const roleList = useQuery({ queryKey: ['roles'], queryFn: () => api.get<RoleView[]>('/api/roles'), enabled: opened });
+  const held = new Set(user.permissions);
+  const roles = (roleList.data ?? []).filter((r) => r.allow.every((code) => held.has(code)));
   const [name, setName] = useState('');
-  const [role, setRole] = useState<RoleId>(user.role);
+  /** '' stands for "the same grants as mine". */
+  const [role, setRole] = useState<string>('');
   const [days, setDays] = useState<number | string>(90);
 
   const create = useMutation({
-    mutationFn: () => api.post<IssuedApiToken>('/api/tokens', { name: name.trim(), role, expiresInDays: Number(days) }),
+    mutationFn: () => api.post<IssuedApiToken>('/api/tokens', { name: name.trim(), ...(role ? { role } : {}), expiresInDays: Number(days) }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: tokensQueryKey }),
   });
 
@@ -101,7 +98,7 @@ function NewTokenDialog({ opened, onClose }: { opened: boolean; onClose: () => v
     // The token leaves memory with the dialog: it is not kept anywhere in the page.
     create.reset();
     setName('');
-    setRole(user.role);
+    setRole('');
     setDays(90);
     onClose();
   };
@@ -134,10 +131,10 @@ function NewTokenDialog({ opened, onClose }: { opened: boolean; onClose: () => v
             />
             <Select
               label="Role"
-              description="A token can do what this role allows, never more than you can."
-              data={roles.map((id) => ({ value: id, label: roleLabel(id) }))}
+              description="A token can do what this role allows on the whole fleet, never more than you can. “Same as you” copies your grants."
+              data={[{ value: '', label: 'Same as you' }, ...roles.map((r) => ({ value: r.id, label: r.name }))]}
               value={role}
-              onChange={(value) => value && setRole(value as RoleId)}
+              onChange={(value) => setRole(value ?? '')}
               allowDeselect={false}
             />
             <NumberInput

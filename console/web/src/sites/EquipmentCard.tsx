@@ -52,6 +52,14 @@ export function EquipmentCard({ equipment, main, state, children }: { equipment:
 
 export function ChangeButton({ tag, context }: { tag: SiteTag; context: ReadingContext }) {
   if (!tag.write || !context.onChange) return null;
+  // The gateway would refuse the write whatever the console asks: say so rather than offer a button that fails.
+  if (tag.writeBlocked) {
+    return (
+      <Text size="xs" c="dimmed" title={`Not writable: ${tag.writeBlocked}`} data-write-blocked={tag.name}>
+        Locked by policy
+      </Text>
+    );
+  }
   return (
     <Button size="compact-sm" variant="default" onClick={() => context.onChange?.(tag)} aria-label={`Change ${tag.name}`}>
       Change…

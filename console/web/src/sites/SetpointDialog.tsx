@@ -13,6 +13,8 @@ import { usePhone } from '../hooks/usePhone.js';
 import { checkSetpoint, describeRule } from './setpointCheck.js';
 import { siteTagsQueryKey, writeSetpoint, type SetpointResult, type SiteTag } from './sitesApi.js';
 import { formatNumber, formatUnit, formatWithUnit, shownQuality } from './tagState.js';
+import { NeedsApproval } from '../approvals/NeedsApproval.js';
+import { isApprovalRequired } from '../approvals/approvalsApi.js';
 
 /** What each refusal means for the person at the screen; the console's own message follows. */
 const refusal: Record<string, string> = {
@@ -184,7 +186,12 @@ export function SetpointDialog({ siteId, tag, now, onClose }: { siteId: string; 
         )}
 
         {write.isSuccess && <Outcome result={write.data} tag={tag} />}
-        {write.isError && <Refusal error={write.error} />}
+        {write.isError &&
+          (isApprovalRequired(write.error) ? (
+            <NeedsApproval hostId={tag.hostId} action="modbus.write" params={{ tag: tag.name, value: write.variables, reason: reason.trim() }} what={`Changing ${tag.name}`} />
+          ) : (
+            <Refusal error={write.error} />
+          ))}
 
         <Group justify="flex-end" gap="sm">
           {done ? (
