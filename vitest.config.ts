@@ -6,7 +6,8 @@ export default defineConfig({
     exclude: ['node_modules', 'dist', 'console/web/dist'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Integration tests start real consoles and agents; two cores are shared with them.
-    maxWorkers: 2,
+    // Integration tests start real consoles and agents, and many of them spend most of their time waiting (a 60 s
+    // network cut, a container booting, an escalation delay): a third worker keeps two cores busy meanwhile.
+    maxWorkers: 3,
   },
 });

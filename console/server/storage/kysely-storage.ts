@@ -2,11 +2,10 @@
  * The Storage interface over Kysely's query builder, with nothing dialect-specific, so the embedded SQLite
  * store and a PostgreSQL store run the same queries. Connection setup lives in sqlite.ts (and later postgres.ts).
  */
-import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Updateable } from 'kysely';
 import { auditDeniedResults } from '../../../modules/kernel/audit-search.js';
-import { canonicalJson } from '../../../modules/kernel/canonical-json.js';
 import { migrateToLatest } from './migrate.js';
+import { AUDIT_GENESIS_HASH, auditEntryHash, pickAuditInput } from './audit-chain.js';
 import type { GrantRow } from '../access/grant-store.js';
 import { bucketStart, hourMs, mergeBuckets, minuteMs, pointBucket } from '../metrics/rollup.js';
 import {
@@ -55,9 +54,6 @@ import type {
   UserRecord,
 } from './types.js';
 
-/** The prevHash of the first audit entry. */
-export const AUDIT_GENESIS_HASH = '0'.repeat(64);
-
 /** Most entries one queryAudit call returns; callers page with `before`. Bounds memory per request. */
 export const AUDIT_QUERY_MAX = 1000;
 
@@ -67,11 +63,7 @@ export const RECORDING_QUERY_MAX = 500;
 /** Entries verifyAudit reads per round trip, so verifying a long log does not load it whole. */
 const VERIFY_BATCH = 500;
 
-/** The hash that links an audit entry to its predecessor: sha256(prevHash + '\n' + canonicalJSON(entry)). */
-export function auditEntryHash(prevHash: string, entry: AuditInput): string {
-  const content = canonicalJson(pickAuditInput(entry));
-  return createHash('sha256').update(`${prevHash}\n${content}`).digest('hex');
-}
+export { AUDIT_GENESIS_HASH, auditEntryHash } from './audit-chain.js';
 
 export class KyselyStorage implements Storage {
   /** The raw handle is public for tests that tamper with rows and for a future PostgreSQL variant's setup. */
@@ -501,23 +493,4 @@ export class KyselyStorage implements Storage {
       hour: await prune('metrics_hour', before.hour),
     };
   }
-}
-
-/**
- * Exactly the fields the hash covers, with absent ones as null: extra properties a caller passes along must not
- * change the hash, and undefined must hash the same as the null the database will give back.
- */
-function pickAuditInput(entry: AuditInput): AuditInput {
-  return {
-    at: entry.at,
-    user: entry.user,
-    hostId: entry.hostId ?? null,
-    hostName: entry.hostName ?? null,
-    action: entry.action,
-    paramsDigest: entry.paramsDigest ?? null,
-    phase: entry.phase,
-    result: entry.result,
-    detail: entry.detail ?? null,
-    address: entry.address ?? null,
-  };
 }

@@ -1,24 +1,11 @@
-import type { ReactNode } from 'react';
 import { SimpleGrid, Text } from '@mantine/core';
 import { formatBytes, formatDuration, formatUsedOfTotal } from '../../format.js';
 import type { Host } from '../../types.js';
 import { RelativeTime } from '../RelativeTime.js';
+import { HostFact } from './HostFact.js';
 import { SshHostDetails } from '../ssh/SshHostDetails.js';
 import { HostLastSeen } from './HostsTable.js';
 import { liveStatus } from './hostColumns.js';
-
-function Detail({ label, children, mono = false }: { label: string; children: ReactNode; mono?: boolean }) {
-  return (
-    <div style={{ minWidth: 0 }}>
-      <Text size="xs" c="dimmed" fw={600} tt="uppercase" lh={1.5}>
-        {label}
-      </Text>
-      <Text size="sm" ff={mono ? 'monospace' : undefined} className="gh-break">
-        {children}
-      </Text>
-    </div>
-  );
-}
 
 /** The facts about a host an operator checks before touching it. Live figures only while it reports. */
 export function HostDetails({ host }: { host: Host }) {
@@ -29,34 +16,34 @@ export function HostDetails({ host }: { host: Host }) {
   const dash = '—';
   return (
     <SimpleGrid cols={{ base: 2, sm: 3, lg: 5 }} spacing="md" verticalSpacing="sm">
-      <Detail label="OS">{status?.os ?? dash}</Detail>
-      <Detail label="Kernel" mono>
+      <HostFact label="OS">{status?.os ?? dash}</HostFact>
+      <HostFact label="Kernel" mono>
         {status ? `${status.kernel} (${status.arch})` : dash}
-      </Detail>
-      <Detail label="CPU">{status ? `${status.cpuModel} × ${status.cpuCount}` : dash}</Detail>
-      <Detail label="Uptime">{live ? formatDuration(live.uptimeSeconds) : dash}</Detail>
-      <Detail label="Memory" mono>
+      </HostFact>
+      <HostFact label="CPU">{status ? `${status.cpuModel} × ${status.cpuCount}` : dash}</HostFact>
+      <HostFact label="Uptime">{live ? formatDuration(live.uptimeSeconds) : dash}</HostFact>
+      <HostFact label="Memory" mono>
         {live
           ? formatUsedOfTotal(live.memoryUsedBytes, live.memoryTotalBytes)
           : status
             ? `${formatBytes(status.memoryTotalBytes)} total`
             : dash}
-      </Detail>
-      <Detail label="Load (1, 5, 15 min)" mono>
+      </HostFact>
+      <HostFact label="Load (1, 5, 15 min)" mono>
         {live ? live.load.map((value) => value.toFixed(2)).join(' ') : dash}
-      </Detail>
-      <Detail label="Agent version" mono>
+      </HostFact>
+      <HostFact label="Agent version" mono>
         {status?.agentVersion ?? dash}
-      </Detail>
-      <Detail label="Last seen">
+      </HostFact>
+      <HostFact label="Last seen">
         <HostLastSeen host={host} />
-      </Detail>
-      <Detail label="Address" mono>
+      </HostFact>
+      <HostFact label="Address" mono>
         {host.address ?? dash}
-      </Detail>
-      <Detail label="Enrolled">
+      </HostFact>
+      <HostFact label="Enrolled">
         <RelativeTime iso={host.enrolledAt} />
-      </Detail>
+      </HostFact>
     </SimpleGrid>
   );
 }

@@ -2,12 +2,12 @@
  * The local policy a host's agent enforces (its policy.json): set on the machine, shown here, never changed
  * from here. Everything the agent reported is rendered as text.
  */
-import type { ReactNode } from 'react';
 import { Badge, Divider, Group, SimpleGrid, Text } from '@mantine/core';
 import { IconLock } from '@tabler/icons-react';
 import { modulePages } from '../../modulePages.js';
 import type { Host } from '../../types.js';
 import { RelativeTime } from '../RelativeTime.js';
+import { HostFact } from './HostFact.js';
 
 // Every module this console knows, by its contract's folder: only the names are used, nothing is loaded.
 const knownModules = Object.keys(import.meta.glob('../../../../../modules/*/contract.ts'))
@@ -17,19 +17,6 @@ const knownModules = Object.keys(import.meta.glob('../../../../../modules/*/cont
 
 function moduleTitle(name: string): string {
   return modulePages.find((page) => page.name === name)?.title ?? name;
-}
-
-function Fact({ label, children, mono = false }: { label: string; children: ReactNode; mono?: boolean }) {
-  return (
-    <div style={{ minWidth: 0 }}>
-      <Text size="xs" c="dimmed" fw={600} tt="uppercase" lh={1.5}>
-        {label}
-      </Text>
-      <Text size="sm" ff={mono ? 'monospace' : undefined} className="gh-break">
-        {children}
-      </Text>
-    </div>
-  );
 }
 
 function titles(names: readonly string[]): string {
@@ -83,18 +70,18 @@ export function HostPolicyCard({ host }: { host: Host }) {
     <section aria-label="Local policy" data-host-policy={host.online ? 'live' : 'last-known'}>
       <Heading host={host} />
       <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md" verticalSpacing="sm">
-        <Fact label="Modules served">{policy.modules ? titles(served) || 'none' : `all (${String(knownModules.length)})`}</Fact>
-        <Fact label="Modules disabled">{disabled.length ? titles(disabled) : 'none'}</Fact>
-        <Fact label="Read-only">{policy.readOnly ? 'yes: every change is refused' : 'no'}</Fact>
-        <Fact label="File roots" mono>
+        <HostFact label="Modules served">{policy.modules ? titles(served) || 'none' : `all (${String(knownModules.length)})`}</HostFact>
+        <HostFact label="Modules disabled">{disabled.length ? titles(disabled) : 'none'}</HostFact>
+        <HostFact label="Read-only">{policy.readOnly ? 'yes: every change is refused' : 'no'}</HostFact>
+        <HostFact label="File roots" mono>
           {policy.fileRoots.join(', ')}
-        </Fact>
-        <Fact label="Writable Modbus tags" mono={tags !== undefined && tags.length > 0}>
+        </HostFact>
+        <HostFact label="Writable Modbus tags" mono={tags !== undefined && tags.length > 0}>
           {tags === undefined ? 'as the device profiles say' : tags.length ? tags.join(', ') : 'none'}
-        </Fact>
-        <Fact label="Terminal detach">
+        </HostFact>
+        <HostFact label="Terminal detach">
           {policy.terminalDetachedMinutes === 0 ? 'none: a terminal ends with its page' : `${String(policy.terminalDetachedMinutes)} min`}
-        </Fact>
+        </HostFact>
       </SimpleGrid>
       <Text size="xs" c="dimmed" mt="xs">
         {host.online ? 'Reported when the agent connected, ' : 'Last reported when the agent connected, '}
