@@ -15,7 +15,7 @@ const gatewayNorth: Place = { kind: 'host', hostId: 'gw-n', tags: ['field-gatewa
 const gatewaySouth: Place = { kind: 'host', hostId: 'gw-s', tags: ['field-gateway'], siteId: 'south' };
 const office: Place = { kind: 'host', hostId: 'office', tags: ['office'], siteId: null };
 const placeOf = (hostId: string): Place => [gatewayNorth, gatewaySouth, office].find((p) => p.kind === 'host' && p.hostId === hostId) ?? { kind: 'host', hostId, tags: [], siteId: null };
-const access = (...grants: Grant[]) => new Access(grants, book);
+const access = (...grants: Grant[]) => new Access(grants, book, placeOf);
 
 describe('where a grant holds', () => {
   it('covers the fleet everywhere, a site its gateways, a group its tagged hosts, a host itself', () => {
@@ -59,7 +59,7 @@ describe('may', () => {
     expect(person.mayAnywhere('terminal.open')).toBe(true);
     // Giving: the denial might hold in a site (its gateways are tagged), so the code is not theirs to give there.
     expect(person.mayThroughout('terminal.open', { kind: 'site', siteId: 'north' })).toBe(false);
-    expect(person.mayThroughout('terminal.open', { kind: 'host', hostId: 'office' }, office)).toBe(true);
+    expect(person.mayThroughout('terminal.open', { kind: 'host', hostId: 'office' })).toBe(true);
   });
 
   it('ignores grants of roles that no longer exist', () => {
@@ -73,29 +73,29 @@ describe('who may give what', () => {
 
   it('lets a delegated administrator give roles inside their site, and nothing outside it', () => {
     const asManager = { asAccountManager: true };
-    expect(grantRefusal(siteAdmin, { role: 'plant-operator', scope: { kind: 'site', siteId: 'north' } }, book, placeOf, asManager)).toBeNull();
-    expect(grantRefusal(siteAdmin, { role: 'viewer', scope: { kind: 'host', hostId: 'gw-n' } }, book, placeOf, asManager)).toBeNull();
-    expect(grantRefusal(siteAdmin, { role: 'viewer', scope: { kind: 'host', hostId: 'gw-s' } }, book, placeOf, asManager)).toMatch(/manage accounts/);
-    expect(grantRefusal(siteAdmin, { role: 'viewer', scope: { kind: 'fleet' } }, book, placeOf, asManager)).toMatch(/manage accounts/);
-    expect(grantRefusal(siteAdmin, { role: 'viewer', scope: { kind: 'group', tag: 'field-gateway' } }, book, placeOf, asManager)).toMatch(/manage accounts/);
-    expect(grantRefusal(siteAdmin, { role: 'nope', scope: { kind: 'site', siteId: 'north' } }, book, placeOf, asManager)).toMatch(/no role/);
+    expect(grantRefusal(siteAdmin, { role: 'plant-operator', scope: { kind: 'site', siteId: 'north' } }, book, asManager)).toBeNull();
+    expect(grantRefusal(siteAdmin, { role: 'viewer', scope: { kind: 'host', hostId: 'gw-n' } }, book, asManager)).toBeNull();
+    expect(grantRefusal(siteAdmin, { role: 'viewer', scope: { kind: 'host', hostId: 'gw-s' } }, book, asManager)).toMatch(/manage accounts/);
+    expect(grantRefusal(siteAdmin, { role: 'viewer', scope: { kind: 'fleet' } }, book, asManager)).toMatch(/manage accounts/);
+    expect(grantRefusal(siteAdmin, { role: 'viewer', scope: { kind: 'group', tag: 'field-gateway' } }, book, asManager)).toMatch(/manage accounts/);
+    expect(grantRefusal(siteAdmin, { role: 'nope', scope: { kind: 'site', siteId: 'north' } }, book, asManager)).toMatch(/no role/);
   });
 
   it('never lets someone give a role holding codes they do not hold there', () => {
     const operator = access({ role: 'plant-operator', scope: { kind: 'fleet' } });
-    expect(grantRefusal(operator, { role: 'plant-operator', scope: { kind: 'site', siteId: 'north' } }, book, placeOf, { asAccountManager: false })).toBeNull();
-    expect(grantRefusal(operator, { role: 'viewer', scope: { kind: 'fleet' } }, book, placeOf, { asAccountManager: false })).toMatch(/which you do not hold/);
-    expect(grantRefusal(operator, { role: 'reader', scope: { kind: 'fleet' } }, book, placeOf, { asAccountManager: false })).toMatch(/process.read/);
+    expect(grantRefusal(operator, { role: 'plant-operator', scope: { kind: 'site', siteId: 'north' } }, book, { asAccountManager: false })).toBeNull();
+    expect(grantRefusal(operator, { role: 'viewer', scope: { kind: 'fleet' } }, book, { asAccountManager: false })).toMatch(/which you do not hold/);
+    expect(grantRefusal(operator, { role: 'reader', scope: { kind: 'fleet' } }, book, { asAccountManager: false })).toMatch(/process.read/);
   });
 
   it('manages an account only when all its grants lie within reach, and sees it when one does', () => {
     const inside: Grant[] = [{ role: 'plant-operator', scope: { kind: 'site', siteId: 'north' } }];
     const straddling: Grant[] = [...inside, { role: 'viewer', scope: { kind: 'fleet' } }];
-    expect(mayManageAccount(siteAdmin, inside, placeOf)).toBe(true);
-    expect(mayManageAccount(siteAdmin, straddling, placeOf)).toBe(false);
-    expect(maySeeAccount(siteAdmin, straddling, placeOf)).toBe(true);
-    expect(maySeeAccount(siteAdmin, [{ role: 'viewer', scope: { kind: 'site', siteId: 'south' } }], placeOf)).toBe(false);
-    expect(mayManageAccount(siteAdmin, [], placeOf)).toBe(false);
+    expect(mayManageAccount(siteAdmin, inside)).toBe(true);
+    expect(mayManageAccount(siteAdmin, straddling)).toBe(false);
+    expect(maySeeAccount(siteAdmin, straddling)).toBe(true);
+    expect(maySeeAccount(siteAdmin, [{ role: 'viewer', scope: { kind: 'site', siteId: 'south' } }])).toBe(false);
+    expect(mayManageAccount(siteAdmin, [])).toBe(false);
   });
 });
 

@@ -56,10 +56,13 @@ function scopesMeet(grantScope: Scope, scope: Scope, scopeHost?: Place): boolean
 export class Access {
   readonly grants: readonly Grant[];
   readonly #roles: RoleBook;
+  readonly #placeOf: ((hostId: string) => Place) | undefined;
 
-  constructor(grants: readonly Grant[], roles: RoleBook) {
+  /** `placeOf` says where a host is, so a grant on its site or group can be seen to hold a one-host scope. */
+  constructor(grants: readonly Grant[], roles: RoleBook, placeOf?: (hostId: string) => Place) {
     this.grants = grants;
     this.#roles = roles;
+    this.#placeOf = placeOf;
   }
 
   /** May this person use `code` at `place`? */
@@ -81,7 +84,8 @@ export class Access {
   }
 
   /** May they use `code` everywhere `scope` holds (to act on a whole site, or to give a grant there)? */
-  mayThroughout(code: string, scope: Scope, hostPlace?: Place): boolean {
+  mayThroughout(code: string, scope: Scope): boolean {
+    const hostPlace = scope.kind === 'host' ? this.#placeOf?.(scope.hostId) : undefined;
     if (this.#deniedOn(scope, code, hostPlace)) return false;
     return this.grants.some((grant) => this.#allowsAt(grant, code) && scopeContains(grant.scope, scope, hostPlace));
   }

@@ -41,12 +41,12 @@ export class AccessControl {
 
   /** A person's access from their grants. */
   async of(user: Pick<UserRecord, 'id'>): Promise<Access> {
-    return new Access(await this.grants.of(user.id), this.roles);
+    return new Access(await this.grants.of(user.id), this.roles, this.hostPlace);
   }
 
   /** Access from a given list of grants (an API token's; the console's own `system` caller). */
   forGrants(grants: readonly Grant[]): Access {
-    return new Access(grants, this.roles);
+    return new Access(grants, this.roles, this.hostPlace);
   }
 
   readonly hostPlace = (hostId: string): Place => ({ kind: 'host', hostId, tags: this.#locator.tags(hostId), siteId: this.#locator.siteOf(hostId) ?? null });

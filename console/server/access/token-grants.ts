@@ -7,6 +7,6 @@ import type { AccessControl } from './service.js';
 export function ownerStillHolds(control: AccessControl): (owner: { id: string }, grants: readonly Grant[]) => Promise<boolean> {
   return async (owner, grants) => {
     const held = await control.of(owner);
-    return grants.every((grant) => grantRefusal(held, grant, control.roles, control.hostPlace, { asAccountManager: false }) === null);
+    return grants.every((grant) => grantRefusal(held, grant, control.roles, { asAccountManager: false }) === null);
   };
 }

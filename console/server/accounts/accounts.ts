@@ -70,7 +70,7 @@ export class Accounts {
   async list(actor: AccountActor): Promise<AccountView[]> {
     const [rows, grants] = await Promise.all([this.#db.selectFrom('users').selectAll().orderBy('username').execute(), this.#access.grants.all()]);
     return rows
-      .filter((r) => maySeeAccount(actor.access, grants.get(r.id) ?? [], this.#access.hostPlace))
+      .filter((r) => maySeeAccount(actor.access, grants.get(r.id) ?? []))
       .map((r) => this.#view({ id: r.id, username: r.username, role: r.role, disabled: r.disabled !== 0, createdAt: r.created_at }, grants.get(r.id) ?? []));
   }
 
@@ -88,8 +88,8 @@ export class Accounts {
     const user = await this.#storage.findUserById(id);
     const before = user ? await this.#access.grants.of(user.id) : [];
     // An account out of reach is "no such account" to a delegated administrator: ids do not confirm what exists.
-    if (!user || !maySeeAccount(actor.access, before, this.#access.hostPlace)) throw new GatehouseError('not-found', 'No such account.');
-    if (!mayManageAccount(actor.access, before, this.#access.hostPlace)) {
+    if (!user || !maySeeAccount(actor.access, before)) throw new GatehouseError('not-found', 'No such account.');
+    if (!mayManageAccount(actor.access, before)) {
       throw new GatehouseError('forbidden', `${user.username} holds grants outside your reach; an administrator of the whole fleet must change this account`);
     }
     const grants = change.grants ?? (change.role !== undefined ? [{ role: change.role, scope: { kind: 'fleet' as const } }] : undefined);
@@ -119,7 +119,7 @@ export class Accounts {
       if (this.#access.roles.get(grant.role) === undefined) throw new GatehouseError('invalid-params', `there is no role ${grant.role}`);
       const missing = this.#access.scopeProblem(grant.scope);
       if (missing !== null) throw new GatehouseError('invalid-params', missing);
-      const refusal = grantRefusal(actor.access, grant, this.#access.roles, this.#access.hostPlace, { asAccountManager: true });
+      const refusal = grantRefusal(actor.access, grant, this.#access.roles, { asAccountManager: true });
       if (refusal !== null) throw new GatehouseError('forbidden', refusal);
     }
   }

@@ -68,8 +68,9 @@ export function alarmRoutes(services: Services): Hono<AppEnv> {
   app.post('/acknowledge', requireAction('alarm.acknowledge'), async (c) => {
     const { ids, comment } = await readJson(c, acknowledgeManyRequestSchema);
     // All or none: a list holding one alarm out of reach is refused whole, so nothing is half done.
+    const standing = new Map(alarms.list().map((alarm) => [alarm.id, alarm]));
     for (const id of ids) {
-      const alarm = alarms.list().find((a) => a.id === id);
+      const alarm = standing.get(id);
       if (alarm !== undefined) mustMayOnAlarm(c, services, alarm, 'alarm.acknowledge');
     }
     return c.json(await alarms.acknowledgeMany(actor(c), ids, comment));

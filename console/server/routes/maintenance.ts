@@ -20,8 +20,7 @@ const windowId = z.string().regex(/^mw_[A-Za-z0-9_-]{1,64}$/);
 
 export function maintenanceRoutes(services: Services): Hono<AppEnv> {
   /** A window's scope is a grant's scope (host, host group, site): the code must hold throughout it. */
-  const holdsOn = (held: Access, code: string, scope: MaintenanceScope) =>
-    held.mayThroughout(code, scope, scope.kind === 'host' ? services.access.hostPlace(scope.hostId) : undefined);
+  const holdsOn = (held: Access, code: string, scope: MaintenanceScope) => held.mayThroughout(code, scope);
   const app = new Hono<AppEnv>();
   const actor = (c: { get(key: 'user'): AppEnv['Variables']['user']; get(key: 'address'): string }) => ({ username: c.get('user').username, address: c.get('address') });
 

@@ -13,8 +13,7 @@ export function scopeRoutes(services: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/', requireAction('account.manage'), async (c) => {
     const held = c.get('access');
-    const manages = (scope: Parameters<typeof held.mayThroughout>[1], hostId?: string) =>
-      held.mayThroughout('account.manage', scope, hostId === undefined ? undefined : access.hostPlace(hostId));
+    const manages = (scope: Parameters<typeof held.mayThroughout>[1]) => held.mayThroughout('account.manage', scope);
     const [sites, hosts] = await Promise.all([services.sites.summaries(), services.hosts.list()]);
     const tags = [...new Set(hosts.flatMap((host) => host.tags))].sort();
     const codes = new Set(held.codesAnywhere());
@@ -23,7 +22,7 @@ export function scopeRoutes(services: Services): Hono<AppEnv> {
       sites: sites.filter((site) => manages({ kind: 'site', siteId: site.id })).map((site) => ({ id: site.id, name: site.name })),
       groups: tags.filter((tag) => manages({ kind: 'group', tag })),
       hosts: hosts
-        .filter((host) => host.state !== 'revoked' && manages({ kind: 'host', hostId: host.id }, host.id))
+        .filter((host) => host.state !== 'revoked' && manages({ kind: 'host', hostId: host.id }))
         .map((host) => ({ id: host.id, name: host.name, siteId: services.sites.siteOf(host.id) ?? null })),
       roles: access.roles
         .list()

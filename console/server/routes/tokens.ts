@@ -33,7 +33,7 @@ export function tokenRoutes(services: Pick<Services, 'tokens' | 'audit' | 'acces
     if (c.get('tokenId') !== undefined) throw new GatehouseError('forbidden', 'tokens are made in a browser session, not with another token');
     const request = await readJson(c, apiTokenRequestSchema);
     const held = c.get('access');
-    const issued = await tokens.create(user, held.grants, request, (grant) => grantRefusal(held, grant, access.roles, access.hostPlace, { asAccountManager: false }));
+    const issued = await tokens.create(user, held.grants, request, (grant) => grantRefusal(held, grant, access.roles, { asAccountManager: false }));
     await audit.record({
       user: user.username,
       action: 'token.create',

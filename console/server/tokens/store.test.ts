@@ -42,7 +42,7 @@ async function open(options: { maxFailures?: number } = {}) {
   const tokens = {
     create: async (creator: UserRecord, request: ApiTokenRequest) => {
       const held = await access.of(creator);
-      return store.create(creator, held.grants, request, (grant) => grantRefusal(held, grant, access.roles, access.hostPlace, { asAccountManager: false }));
+      return store.create(creator, held.grants, request, (grant) => grantRefusal(held, grant, access.roles, { asAccountManager: false }));
     },
     verify: (token: string, address: string) => store.verify(token, address, stillHeld),
     revoke: store.revoke.bind(store),
